@@ -1,0 +1,5 @@
+import type { Command } from "commander";
+
+export function registerSimMilenageCommand(sim: Command): void {
+  sim.command("milenage").description("(not yet available)");
+}

@@ -1,0 +1,30 @@
+#!/usr/bin/env node
+import { Command, CommanderError } from "commander";
+import { CliError, ExitCode } from "./cli-error.js";
+import { registerDemoCommand } from "./demo-command.js";
+import { registerSimCommands } from "./sim-commands.js";
+
+const program = new Command()
+  .name("telsim")
+  .description("Telecom core network simulator: SIM cards, handsets, SMPP, USSD and Diameter Gy")
+  .version("0.1.0")
+  .exitOverride()
+  .configureOutput({ outputError: (text, write) => write(text) });
+
+registerSimCommands(program);
+registerDemoCommand(program);
+
+try {
+  await program.parseAsync(process.argv);
+} catch (error) {
+  if (error instanceof CommanderError) {
+    // --help and --version end through here with exit code 0.
+    process.exitCode = error.exitCode === 0 ? ExitCode.ok : ExitCode.invalidInput;
+  } else if (error instanceof CliError) {
+    process.stderr.write(`telsim: ${error.message}\n`);
+    process.exitCode = error.exitCode;
+  } else {
+    process.stderr.write(`telsim: internal error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    process.exitCode = ExitCode.aborted;
+  }
+}
