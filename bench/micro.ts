@@ -31,7 +31,9 @@ export function runMicro(title: string, cases: MicroCase[]): Promise<MicroResult
         `${title} | ${result.name}: ${Math.round(result.opsPerSec).toLocaleString("en-US")} ops/s ±${result.rmePercent.toFixed(1)}% (${(1e6 / result.opsPerSec).toFixed(2)} µs/op)\n`,
       );
     });
-    suite.on("error", (event: Benchmark.Event) => reject(new Error(`benchmark ${String(event.target.name)} failed`)));
+    suite.on("error", (event: Benchmark.Event) =>
+      reject(new Error(`benchmark ${String(event.target.name)} failed`)),
+    );
     suite.on("complete", () => resolve(results));
     suite.run({ async: true });
   });

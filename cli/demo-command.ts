@@ -1,7 +1,10 @@
 import type { Command } from "commander";
 
 export function registerDemoCommand(program: Command): void {
-  program.command("demo").description("a short SIM demo (placeholder)").action(() => {
-    process.stdout.write("telsim demo\n");
-  });
+  program
+    .command("demo")
+    .description("a short SIM demo (placeholder)")
+    .action(() => {
+      process.stdout.write("telsim demo\n");
+    });
 }

@@ -24,7 +24,9 @@ try {
     process.stderr.write(`telsim: ${error.message}\n`);
     process.exitCode = error.exitCode;
   } else {
-    process.stderr.write(`telsim: internal error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    process.stderr.write(
+      `telsim: internal error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+    );
     process.exitCode = ExitCode.aborted;
   }
 }

@@ -1,0 +1,53 @@
+/** Result-Code values (RFC 6733 §7.1, RFC 4006 §9.1). */
+export const ResultCode = {
+  MULTI_ROUND_AUTH: 1001,
+  SUCCESS: 2001,
+  LIMITED_SUCCESS: 2002,
+  COMMAND_UNSUPPORTED: 3001,
+  UNABLE_TO_DELIVER: 3002,
+  REALM_NOT_SERVED: 3003,
+  TOO_BUSY: 3004,
+  LOOP_DETECTED: 3005,
+  REDIRECT_INDICATION: 3006,
+  APPLICATION_UNSUPPORTED: 3007,
+  INVALID_HDR_BITS: 3008,
+  INVALID_AVP_BITS: 3009,
+  UNKNOWN_PEER: 3010,
+  AUTHENTICATION_REJECTED: 4001,
+  OUT_OF_SPACE: 4002,
+  ELECTION_LOST: 4003,
+  END_USER_SERVICE_DENIED: 4010,
+  CREDIT_CONTROL_NOT_APPLICABLE: 4011,
+  CREDIT_LIMIT_REACHED: 4012,
+  AVP_UNSUPPORTED: 5001,
+  UNKNOWN_SESSION_ID: 5002,
+  AUTHORIZATION_REJECTED: 5003,
+  INVALID_AVP_VALUE: 5004,
+  MISSING_AVP: 5005,
+  RESOURCES_EXCEEDED: 5006,
+  CONTRADICTING_AVPS: 5007,
+  AVP_NOT_ALLOWED: 5008,
+  AVP_OCCURS_TOO_MANY_TIMES: 5009,
+  NO_COMMON_APPLICATION: 5010,
+  UNSUPPORTED_VERSION: 5011,
+  UNABLE_TO_COMPLY: 5012,
+  INVALID_BIT_IN_HEADER: 5013,
+  INVALID_AVP_LENGTH: 5014,
+  INVALID_MESSAGE_LENGTH: 5015,
+  INVALID_AVP_BIT_COMBO: 5016,
+  NO_COMMON_SECURITY: 5017,
+  USER_UNKNOWN: 5030,
+  RATING_FAILED: 5031,
+} as const;
+export type ResultCode = (typeof ResultCode)[keyof typeof ResultCode];
+
+const names = new Map<number, string>(Object.entries(ResultCode).map(([k, v]) => [v, `DIAMETER_${k}`]));
+
+export function resultCodeName(code: number): string {
+  return names.get(code) ?? `UNKNOWN_${code}`;
+}
+
+/** RFC 6733 §7.1: 3xxx are protocol errors, answered with the E bit set. */
+export function isProtocolError(code: number): boolean {
+  return code >= 3000 && code < 4000;
+}
