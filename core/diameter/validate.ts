@@ -23,6 +23,20 @@ export function validateMessage(
   return validateAvps(message.avps, rules, dict, where);
 }
 
+const ruleIndexes = new WeakMap<readonly AvpRule[], { byName: Map<string, AvpRule>; allowsAny: boolean }>();
+
+function indexRules(rules: readonly AvpRule[]): { byName: Map<string, AvpRule>; allowsAny: boolean } {
+  let index = ruleIndexes.get(rules);
+  if (index === undefined) {
+    index = {
+      byName: new Map(rules.map((r) => [r.name, r])),
+      allowsAny: rules.some((r) => r.name === "AVP"),
+    };
+    ruleIndexes.set(rules, index);
+  }
+  return index;
+}
+
 export function validateAvps(
   avps: readonly Avp[],
   rules: readonly AvpRule[],
@@ -30,13 +44,13 @@ export function validateAvps(
   where: string,
 ): DiameterProtocolError | undefined {
   const counts = new Map<string, number>();
-  const allowsAny = rules.some((r) => r.name === "AVP");
+  const { byName, allowsAny } = indexRules(rules);
   for (const a of avps) {
     const def = dict.avp(a.code, a.vendorId);
     if (def === undefined) continue; // unknown non-M AVPs are ignored (§4.1); M ones failed in decode
     const n = (counts.get(def.name) ?? 0) + 1;
     counts.set(def.name, n);
-    const rule = rules.find((r) => r.name === def.name);
+    const rule = byName.get(def.name);
     if (rule === undefined && !allowsAny) {
       return new DiameterProtocolError(
         ResultCode.AVP_NOT_ALLOWED,
