@@ -39,7 +39,12 @@ export async function run(): Promise<void> {
   const bytes = encodeMessage(typicalCcrUpdate);
   let sink = 0;
   await runMicro("diameter codec", [
-    { name: "encode CCR-U (1 MSCC)", fn: () => void (sink += encodeMessage(typicalCcrUpdate).length) },
+    {
+      name: "encode CCR-U (1 MSCC)",
+      fn: () => {
+        sink += encodeMessage(typicalCcrUpdate).length;
+      },
+    },
     {
       name: "decode CCR-U (1 MSCC)",
       fn: () => {
