@@ -54,8 +54,8 @@ export function registerSimGenerateCommand(sim: Command): void {
     .description("validate a batch file; prints {cards, format} or the first bad row")
     .argument("<file>", "CSV or JSON batch file")
     .option("--format <format>", "csv or json (default: from the extension)")
-    .option("--mcc <mcc>", "require this MCC in every IMSI")
-    .option("--mnc <mnc>", "require this MNC in every IMSI")
+    .option("--mcc <mcc>", "require this MCC (with --mnc) in every IMSI")
+    .option("--mnc <mnc>", "require this MNC (with --mcc) in every IMSI")
     .action((file: string, flags: ImportFlags) => importBatch(file, flags));
 }
 
@@ -79,10 +79,11 @@ async function generate(flags: GenerateFlags): Promise<void> {
 
 async function importBatch(file: string, flags: ImportFlags): Promise<void> {
   const format = parseFormat(flags.format, file);
+  if ((flags.mcc === undefined) !== (flags.mnc === undefined)) {
+    throw new CliError(ExitCode.invalidInput, "--mcc and --mnc go together");
+  }
   const options: ImportOptions =
-    flags.mcc === undefined && flags.mnc === undefined
-      ? {}
-      : { plmn: parsePlmn(flags.mcc ?? BELARUS_MCC, flags.mnc ?? A1_BELARUS_MNC) };
+    flags.mcc === undefined || flags.mnc === undefined ? {} : { plmn: parsePlmn(flags.mcc, flags.mnc) };
   try {
     // Reading into the compact store checks duplicates without a map entry per identity.
     // Sized from the file (a CSV row is about 166 bytes) to spare the store most regrowth.
@@ -98,8 +99,12 @@ async function importBatch(file: string, flags: ImportFlags): Promise<void> {
     }
     process.stdout.write(`${JSON.stringify({ cards, format })}\n`);
   } catch (error) {
-    if (error instanceof SimInputError) throw new CliError(ExitCode.invalidInput, `${file}: ${error.message}`);
-    if (isFileError(error)) throw new CliError(ExitCode.invalidInput, `cannot read ${file}: ${error.message}`);
+    if (error instanceof SimInputError) {
+      throw new CliError(ExitCode.invalidInput, `${file}: ${error.message}`);
+    }
+    if (isFileError(error)) {
+      throw new CliError(ExitCode.invalidInput, `cannot read ${file}: ${error.message}`);
+    }
     throw error;
   }
 }

@@ -2,6 +2,7 @@
 import { Command, CommanderError } from "commander";
 import { CliError, ExitCode } from "./cli-error.js";
 import { registerDemoCommand } from "./demo-command.js";
+import { registerGyCommand } from "./gy-command.js";
 import { registerSimCommands } from "./sim-commands.js";
 
 const program = new Command()
@@ -12,6 +13,7 @@ const program = new Command()
   .configureOutput({ outputError: (text, write) => write(text) });
 
 registerSimCommands(program);
+registerGyCommand(program);
 registerDemoCommand(program);
 
 try {

@@ -72,8 +72,10 @@ export interface OutgoingRequest {
   readonly applicationId: number;
   readonly avps: readonly Avp[];
   readonly proxiable?: boolean;
-  /** Keep the end-to-end id of an earlier attempt and set the T flag (RFC 6733 §5.5.4 failover). */
-  readonly retransmitOf?: number;
+  /** End-to-end id to use (one from nextEndToEnd(), or that of an earlier attempt); a fresh one if absent. */
+  readonly endToEnd?: number;
+  /** Set the T flag: this is a retransmission after a failover (RFC 6733 §5.5.4). */
+  readonly retransmit?: boolean;
   readonly timeoutMs?: number;
 }
 
@@ -171,9 +173,9 @@ export class DiameterPeer {
         commandCode: req.commandCode,
         applicationId: req.applicationId,
         hopByHop: hop,
-        endToEnd: req.retransmitOf ?? this.endToEnd.take(),
+        endToEnd: req.endToEnd ?? this.endToEnd.take(),
         proxiable: req.proxiable ?? true,
-        retransmit: req.retransmitOf !== undefined,
+        retransmit: req.retransmit === true,
       },
       req.avps,
     );
