@@ -33,14 +33,10 @@ async function storedPin1(): Promise<{ value: string; triesLeft: number; verifie
 }
 
 beforeAll(async () => {
-  const build = spawnSync("npx", ["tsc", "-p", "tsconfig.build.json"], { cwd: ROOT, encoding: "utf8" });
-  if (build.status !== 0) {
-    throw new Error(`the build failed (exit ${build.status}):\n${build.stdout}${build.stderr}`);
-  }
   dir = await mkdtemp(join(tmpdir(), "telsim-apdu-cli-"));
   cardPath = join(dir, "card.json");
   await writeFile(cardPath, serializeCard(makeTestCard()));
-}, 180_000);
+});
 
 afterAll(async () => {
   if (dir !== undefined) await rm(dir, { recursive: true, force: true });

@@ -1,5 +1,4 @@
-import { execFile, execFileSync } from "node:child_process";
-import { existsSync } from "node:fs";
+import { execFile } from "node:child_process";
 import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -24,16 +23,8 @@ function telsim(...args: string[]): Promise<Run> {
 }
 
 beforeAll(async () => {
-  try {
-    execFileSync("npx", ["tsc", "-p", "tsconfig.build.json"], { stdio: "pipe" });
-  } catch (error) {
-    // tsc still emits when some file has type errors; go on if the CLI was built.
-    const output = String((error as { stdout?: unknown }).stdout ?? "");
-    if (!existsSync(TELSIM)) throw new Error(`build failed:\n${output}`);
-    console.warn(`tsc reported errors (the CLI was still emitted):\n${output}`);
-  }
   dir = await mkdtemp(join(tmpdir(), "telsim-sim-generate-"));
-}, 180_000);
+});
 
 afterAll(async () => {
   if (dir !== "") await rm(dir, { recursive: true, force: true });
