@@ -1,5 +1,6 @@
 import type { Command } from "commander";
 import { registerSimApduCommand } from "./sim-apdu-command.js";
+import { registerSimCardCommand } from "./sim-card-command.js";
 import { registerSimGenerateCommand } from "./sim-generate-command.js";
 import { registerSimMilenageCommand } from "./sim-milenage-command.js";
 
@@ -7,6 +8,7 @@ import { registerSimMilenageCommand } from "./sim-milenage-command.js";
 export function registerSimCommands(program: Command): void {
   const sim = program.command("sim").description("SIM cards: batches, Milenage, APDUs");
   registerSimGenerateCommand(sim);
+  registerSimCardCommand(sim);
   registerSimMilenageCommand(sim);
   registerSimApduCommand(sim);
 }
