@@ -6,6 +6,7 @@
 import { type Command, InvalidArgumentError, Option } from "commander";
 import { GyClient } from "../core/diameter/gy/gy-client.js";
 import { SERVICE_CONTEXT } from "../core/diameter/gy/gy-enums.js";
+import { gyResponder } from "../core/diameter/gy/gy-responder.js";
 import type {
   CcRequestType,
   CreditControlRequest,
@@ -14,8 +15,9 @@ import type {
   ServiceUnits,
   SubscriptionId,
 } from "../core/diameter/gy/gy-types.js";
-import { silentLogger } from "../core/diameter/logger.js";
+import { silentLogger, stderrLogger } from "../core/diameter/logger.js";
 import { resultCodeName } from "../core/diameter/result-codes.js";
+import { DiameterServer } from "../core/diameter/server.js";
 import { CliError, ExitCode } from "./cli-error.js";
 
 function nonNegativeInt(name: string) {
@@ -113,6 +115,77 @@ export function registerGyCommand(program: Command): void {
       const g = cmd.parent?.opts<GyOptions>();
       if (g === undefined) throw new CliError(ExitCode.invalidInput, "gy options missing");
       await runCcr(g, opts);
+    });
+}
+
+interface StubOptions {
+  port: number;
+  host: string;
+  originHost: string;
+  originRealm: string;
+  resultCode: number;
+  grantOctets?: number;
+  grantSeconds?: number;
+  grantUnits?: number;
+  validityTime?: number;
+  duration?: number;
+}
+
+export function registerGyStubCommand(program: Command): void {
+  program
+    .command("gy-stub-ocs")
+    .description("a scripted OCS: answer every CCR with one Result-Code and grant (to exercise a PGW or MSC)")
+    .option("--port <port>", "Diameter port to listen on", port, 3868)
+    .option("--host <host>", "address to listen on", "127.0.0.1")
+    .option("--origin-host <fqdn>", "our Origin-Host", "stub-ocs.telsim.local")
+    .option("--origin-realm <realm>", "our Origin-Realm", "telsim.local")
+    .option("--result-code <n>", "Result-Code of every answer", nonNegativeInt("--result-code"), 2001)
+    .option("--grant-octets <n>", "grant this many octets", nonNegativeInt("--grant-octets"))
+    .option("--grant-seconds <n>", "grant this many seconds", nonNegativeInt("--grant-seconds"))
+    .option("--grant-units <n>", "grant this many service-specific units", nonNegativeInt("--grant-units"))
+    .option("--validity-time <s>", "Validity-Time on every grant", nonNegativeInt("--validity-time"))
+    .option("--duration <s>", "stop by itself after this many seconds", nonNegativeInt("--duration"))
+    .action(async (o: StubOptions) => {
+      const grant: ServiceUnits = {
+        ...(o.grantOctets !== undefined ? { totalOctets: o.grantOctets } : {}),
+        ...(o.grantSeconds !== undefined ? { time: o.grantSeconds } : {}),
+        ...(o.grantUnits !== undefined ? { serviceSpecificUnits: o.grantUnits } : {}),
+      };
+      let answered = 0;
+      const server = new DiameterServer({
+        identity: { originHost: o.originHost, originRealm: o.originRealm },
+        host: o.host,
+        port: o.port,
+        logger: stderrLogger("gy-stub-ocs"),
+        handler: gyResponder({
+          originHost: o.originHost,
+          originRealm: o.originRealm,
+          resultCode: o.resultCode,
+          ...(Object.keys(grant).length > 0 ? { grant } : {}),
+          ...(o.validityTime !== undefined ? { validityTime: o.validityTime } : {}),
+          onRequest: () => {
+            answered++;
+          },
+        }),
+      });
+      let address: { host: string; port: number };
+      try {
+        address = await server.listen();
+      } catch (e) {
+        throw new CliError(
+          ExitCode.aborted,
+          `cannot listen on ${o.host}:${o.port}: ${e instanceof Error ? e.message : String(e)}`,
+        );
+      }
+      process.stderr.write(`gy-stub-ocs listening on ${address.host}:${address.port}\n`);
+      await new Promise<void>((resolve) => {
+        const stop = (): void => resolve();
+        process.once("SIGINT", stop);
+        process.once("SIGTERM", stop);
+        if (o.duration !== undefined) setTimeout(stop, o.duration * 1000);
+      });
+      await server.close();
+      process.stderr.write(`gy-stub-ocs answered ${answered} CCRs\n`);
     });
 }
 

@@ -2,7 +2,7 @@
 import { Command, CommanderError } from "commander";
 import { CliError, ExitCode } from "./cli-error.js";
 import { registerDemoCommand } from "./demo-command.js";
-import { registerGyCommand } from "./gy-command.js";
+import { registerGyCommand, registerGyStubCommand } from "./gy-command.js";
 import { registerSimCommands } from "./sim-commands.js";
 
 const program = new Command()
@@ -14,6 +14,7 @@ const program = new Command()
 
 registerSimCommands(program);
 registerGyCommand(program);
+registerGyStubCommand(program);
 registerDemoCommand(program);
 
 try {
