@@ -1,0 +1,50 @@
+/**
+ * The README's command examples work when pasted: every ```sh block of the "Commands" section
+ * runs, in order, in a scratch directory, as one bash script.
+ */
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync, symlinkSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { ROOT } from "./cli.js";
+
+const readme = readFileSync(join(ROOT, "README.md"), "utf8");
+const section = readme.slice(
+  readme.indexOf("## Commands"),
+  readme.indexOf("\n## ", readme.indexOf("## Commands") + 5),
+);
+const blocks = [...section.matchAll(/```sh\n([\s\S]*?)```/g)].map((m) => m[1] ?? "");
+const dir = mkdtempSync(join(tmpdir(), "telsim-readme-"));
+symlinkSync(join(ROOT, "telsim"), join(dir, "telsim"));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+describe("README commands", () => {
+  it("has examples for every command", () => {
+    for (const command of [
+      "demo",
+      "sim generate",
+      "sim import",
+      "sim card",
+      "sim apdu",
+      "sim milenage",
+      "gy --port",
+      "gy-stub-ocs",
+    ]) {
+      expect(blocks.join("\n")).toContain(`./telsim ${command}`);
+    }
+  });
+
+  it("runs them all as pasted", () => {
+    const script = `set -e\n${blocks.join("\n")}\nwait\n`;
+    const run = spawnSync("bash", ["-c", script], { cwd: dir, encoding: "utf8", timeout: 120_000 });
+    expect(run.stderr).not.toMatch(/telsim: /);
+    expect(run.status).toBe(0);
+    const out = run.stdout;
+    expect(out).toContain("-> 63C0");
+    expect(out).toContain("002C000110313131313131313131323334FFFFFFFF -> 9000");
+    expect(out).toContain('"f1":"4a9ffac354dfafb3"');
+    expect(out.match(/"result": "DIAMETER_SUCCESS"/g)?.length).toBe(4);
+    expect(out).toContain('{"cards":1000,"format":"csv"}');
+  }, 150_000);
+});
