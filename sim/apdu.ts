@@ -5,8 +5,12 @@
  *
  * Checks run in the order a card meets the bytes: header present (6700), CLA (6E00, 6881,
  * 6882), INS (6D00), length fields (6700), then the command's own P1/P2, data and state.
+ *
+ * Commands: SELECT, READ BINARY, READ RECORD (apdu-files.ts), the five PIN commands
+ * (apdu-pin.ts) and the USIM's AUTHENTICATE (apdu-auth.ts, TS 31.102 §7.1.2).
  */
 
+import { INS_AUTHENTICATE, processAuthenticate } from "./apdu-auth.js";
 import { type CommandApdu, parseCommandApdu } from "./apdu-command.js";
 import {
   FID,
@@ -73,6 +77,10 @@ function dispatch(state: SessionState, command: CommandApdu): ApduExchange {
       return fromFileAnswer(state, readBinary(state.card, state.selected, command));
     case INS_READ_RECORD:
       return fromFileAnswer(state, readRecord(state.card, state.selected, command));
+    case INS_AUTHENTICATE: {
+      const { card, data, sw } = processAuthenticate(state.card, command);
+      return { state: { ...state, card }, response: { data, sw } };
+    }
     default: {
       const { card, sw } = processPinCommand(state.card, command);
       return { state: { ...state, card }, response: { data: NO_DATA, sw } };
@@ -93,7 +101,13 @@ function checkClass(cla: number): number | undefined {
 }
 
 function isSupportedInstruction(ins: number): boolean {
-  return ins === INS_SELECT || ins === INS_READ_BINARY || ins === INS_READ_RECORD || isPinInstruction(ins);
+  return (
+    ins === INS_SELECT ||
+    ins === INS_READ_BINARY ||
+    ins === INS_READ_RECORD ||
+    ins === INS_AUTHENTICATE ||
+    isPinInstruction(ins)
+  );
 }
 
 function answer(state: SessionState, sw: number): ApduExchange {

@@ -33,6 +33,10 @@ export const SW = {
   wrongP1P2: 0x6b00,
   insNotSupported: 0x6d00,
   claNotSupported: 0x6e00,
+  /** AUTHENTICATE: MAC-A in AUTN is wrong (TS 31.102 §7.3). */
+  authenticationMacFailure: 0x9862,
+  /** AUTHENTICATE: the security context in P2 is not offered by this USIM (TS 31.102 §7.3). */
+  securityContextNotSupported: 0x9864,
 } as const;
 
 export type FixedStatusWord = (typeof SW)[keyof typeof SW];
