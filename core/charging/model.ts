@@ -111,20 +111,38 @@ export interface Bucket {
   readonly validUntil: number;
 }
 
-/** Units and money set aside for one rating group of one credit-control session. */
+/**
+ * One rating group of one credit-control session: what is held for the current grant and what
+ * the session has used so far. Money for usage is charged on the cumulative units (per started
+ * minute, per message, per megabyte prorated), so frequent updates never round up twice.
+ */
 export interface Reservation {
   readonly sessionId: string;
   readonly ratingGroup: number;
   readonly kind: ServiceKind;
   readonly destination: DestinationClass | undefined;
-  /** Bucket id → units held from it. */
-  fromBuckets: Record<string, number>;
-  /** Money held, in kopecks. */
-  money: Kopecks;
-  /** Units granted (sum of what the buckets and money cover, or a throttled grant). */
-  units: number;
-  /** A throttled grant: free units at the reduced speed. */
+  /** Origin-Host of the client, for RAR / ASR. */
+  readonly originHost: string;
+  readonly msisdn: string;
+  readonly startedAt: number;
+  /** Held for the current grant: bucket id → units. */
+  heldBuckets: Record<string, number>;
+  /** Held for the current grant: kopecks. */
+  heldMoney: Kopecks;
+  /** Units of the current grant. */
+  grantedUnits: number;
+  /** The current grant is throttled (free units at the plan's reduced speed). */
   throttled: boolean;
+  /** Cumulative usage: units taken from buckets, by bucket source. */
+  usedFromBuckets: Record<string, number>;
+  /** Cumulative usage paid with money, in units. */
+  usedMoneyUnits: number;
+  /** Cumulative usage at the throttled speed, in units. */
+  usedThrottledUnits: number;
+  /** Cumulative usage reported, in units (all sources). */
+  usedUnits: number;
+  /** Cumulative money charged for this session and rating group. */
+  charged: Kopecks;
   /** Tcc: released if the session says nothing until then. */
   expiresAt: number;
 }

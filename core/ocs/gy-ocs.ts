@@ -1,0 +1,371 @@
+/**
+ * The Gy application of the OCS: a thin adapter from CCRs to the charging engine and back to
+ * CCAs. Per MSCC: commit the Used-Service-Unit, then grant for the Requested-Service-Unit; each
+ * rating group gets its own grant and Result-Code (RFC 4006 §5.1.2, TS 32.299 §5.2.2). The answer
+ * is sent only after the changes are durable.
+ */
+import {
+  commitUsage,
+  findReservation,
+  type GrantOutcome,
+  releaseHeld,
+  removeReservation,
+  reserve,
+} from "../charging/credit-control.js";
+import { classifyDestination } from "../charging/destination.js";
+import type { ChargingEngine } from "../charging/engine.js";
+import { msUntilWindowEnd } from "../charging/local-time.js";
+import type {
+  Account,
+  ChargingRecord,
+  DestinationClass,
+  Plan,
+  Reservation,
+  ServiceKind,
+} from "../charging/model.js";
+import { priceOf, rateFor } from "../charging/pricing.js";
+import { DiameterProtocolError } from "../diameter/errors.js";
+import { buildCca } from "../diameter/gy/gy-build.js";
+import { CURRENCY_BYN } from "../diameter/gy/gy-enums.js";
+import { parseCcr } from "../diameter/gy/gy-parse.js";
+import type {
+  CreditControlAnswer,
+  CreditControlRequest,
+  MsccAnswer,
+  MsccRequest,
+  ServiceUnits,
+} from "../diameter/gy/gy-types.js";
+import type { DiameterMessage } from "../diameter/message.js";
+import { ResultCode } from "../diameter/result-codes.js";
+
+export interface GyOcsOptions {
+  readonly originHost: string;
+  readonly originRealm: string;
+  /** Rating-Group → service (default 1 data, 2 voice, 3 SMS, 4 MMS). */
+  readonly ratingGroups?: Readonly<Record<number, ServiceKind>>;
+  /** Validity-Time on grants, seconds (default 600). */
+  readonly validityTimeS?: number;
+  /** Quota thresholds as a percentage of the grant (default 20). */
+  readonly thresholdPercent?: number;
+  /** Final-Unit-Action REDIRECT target. */
+  readonly redirectUrl?: string;
+  /** Final-Unit-Action RESTRICT_ACCESS: Filter-Id and the rule letting top-up traffic through. */
+  readonly restrictFilterId?: string;
+  readonly restrictionRule?: string;
+}
+
+export const DEFAULT_RATING_GROUPS: Readonly<Record<number, ServiceKind>> = {
+  1: "data",
+  2: "voice",
+  3: "sms",
+  4: "mms",
+};
+
+interface MsccContext {
+  readonly account: Account;
+  readonly plan: Plan;
+  readonly ccr: CreditControlRequest;
+  readonly records: ChargingRecord[];
+  readonly now: number;
+}
+
+export class GyOcs {
+  private readonly ratingGroups: Readonly<Record<number, ServiceKind>>;
+
+  constructor(
+    private readonly engine: ChargingEngine,
+    private readonly options: GyOcsOptions,
+  ) {
+    this.ratingGroups = options.ratingGroups ?? DEFAULT_RATING_GROUPS;
+  }
+
+  /** The DiameterServer request handler. */
+  readonly handle = (message: DiameterMessage): DiameterMessage | Promise<DiameterMessage> => {
+    const ccr = parseCcr(message);
+    if (ccr instanceof DiameterProtocolError) throw ccr;
+    const answer = this.answer(ccr);
+    if (answer.persist === undefined) return buildCca(message, answer.cca);
+    return answer.persist.then(() => buildCca(message, answer.cca));
+  };
+
+  private answer(ccr: CreditControlRequest): { cca: CreditControlAnswer; persist?: Promise<void> } {
+    const base = {
+      sessionId: ccr.sessionId,
+      originHost: this.options.originHost,
+      originRealm: this.options.originRealm,
+      requestType: ccr.requestType,
+      requestNumber: ccr.requestNumber,
+    };
+    const account = this.findAccount(ccr);
+    if (account === undefined) {
+      return {
+        cca: { ...base, resultCode: ResultCode.USER_UNKNOWN, mscc: [], errorMessage: "unknown subscriber" },
+      };
+    }
+    if (
+      (ccr.requestType === "UPDATE" || ccr.requestType === "TERMINATION") &&
+      this.engine.bySessionOf(ccr.sessionId) !== account
+    ) {
+      return { cca: { ...base, resultCode: ResultCode.UNKNOWN_SESSION_ID, mscc: [] } };
+    }
+    const plan = this.engine.planOf(account);
+    const ctx: MsccContext = { account, plan, ccr, records: [], now: this.engine.clock.now() };
+    let mscc: MsccAnswer[];
+    let extra: Partial<CreditControlAnswer> = {};
+    switch (ccr.requestType) {
+      case "INITIAL":
+      case "UPDATE":
+        mscc = ccr.mscc.map((m) => this.sessionMscc(ctx, m));
+        if (account.reservations.some((r) => r.sessionId === ccr.sessionId)) {
+          this.engine.trackSession(ccr.sessionId, account);
+        }
+        break;
+      case "TERMINATION":
+        mscc = ccr.mscc.map((m) => this.sessionMscc(ctx, m));
+        this.endSession(ctx);
+        break;
+      case "EVENT": {
+        const r = this.event(ctx);
+        mscc = r.mscc;
+        extra = r.extra;
+        break;
+      }
+    }
+    const resultCode = commandResult(ccr, mscc);
+    return {
+      cca: { ...base, resultCode, mscc, ...extra },
+      persist: this.engine.persist([account], ctx.records),
+    };
+  }
+
+  private findAccount(ccr: CreditControlRequest): Account | undefined {
+    for (const s of ccr.subscriptionIds) {
+      const a =
+        s.type === "E164"
+          ? this.engine.byMsisdnOf(s.data)
+          : s.type === "IMSI"
+            ? this.engine.byImsiOf(s.data)
+            : undefined;
+      if (a !== undefined) return a;
+    }
+    return this.engine.bySessionOf(ccr.sessionId);
+  }
+
+  private destinationOf(ctx: MsccContext, kind: ServiceKind): DestinationClass | undefined {
+    if (kind === "data") return undefined;
+    const called = kind === "voice" ? ctx.ccr.calledParty : ctx.ccr.sms?.recipient;
+    if (called === undefined) return undefined;
+    return classifyDestination(ctx.account, called, { accountOf: (n) => this.engine.byMsisdnOf(n) });
+  }
+
+  /** CCR-I / CCR-U / CCR-T for one MSCC: commit what was used, then grant what is asked. */
+  private sessionMscc(ctx: MsccContext, m: MsccRequest): MsccAnswer {
+    const rg = m.ratingGroup ?? 0;
+    const kind = this.ratingGroups[rg];
+    const head = {
+      ratingGroup: rg,
+      ...(m.serviceIdentifier !== undefined ? { serviceIdentifier: m.serviceIdentifier } : {}),
+    };
+    if (kind === undefined) return { ...head, resultCode: ResultCode.RATING_FAILED };
+    const existing = findReservation(ctx.account, ctx.ccr.sessionId, rg);
+    const used = (m.used ?? []).reduce((sum, u) => sum + unitsOf(kind, u), 0);
+    if (existing !== undefined) commitUsage(ctx.account, ctx.plan, existing, used, ctx.now);
+    if (ctx.ccr.requestType === "TERMINATION" || m.requested === undefined) {
+      if (existing !== undefined) releaseHeld(existing);
+      return { ...head, resultCode: ResultCode.SUCCESS };
+    }
+    const outcome = reserve(
+      ctx.account,
+      ctx.plan,
+      {
+        sessionId: ctx.ccr.sessionId,
+        ratingGroup: rg,
+        kind,
+        destination: existing?.destination ?? this.destinationOf(ctx, kind),
+        requested: unitsOf(kind, m.requested),
+        originHost: ctx.ccr.originHost,
+        msisdn: ctx.account.subscribers[0]?.msisdn ?? "",
+        now: ctx.now,
+      },
+      this.engine.config,
+    );
+    return { ...head, ...this.grantAnswer(ctx, kind, outcome) };
+  }
+
+  private grantAnswer(
+    ctx: MsccContext,
+    kind: ServiceKind,
+    outcome: GrantOutcome,
+  ): Omit<MsccAnswer, "ratingGroup"> {
+    if (outcome.kind === "refused") return { resultCode: outcome.resultCode };
+    const granted = unitsAs(kind, outcome.units);
+    const percent = this.options.thresholdPercent ?? 20;
+    const threshold = Math.floor((outcome.units * percent) / 100);
+    let validity = this.options.validityTimeS ?? 600;
+    for (const id of Object.keys(outcome.reservation.heldBuckets)) {
+      const b = ctx.account.buckets.find((x) => x.id === id);
+      if (b?.window !== undefined) validity = Math.min(validity, Math.ceil(msUntilWindowEnd(ctx.now) / 1000));
+    }
+    const answer: { -readonly [K in keyof MsccAnswer]: MsccAnswer[K] } = {
+      resultCode: ResultCode.SUCCESS,
+      granted,
+      validityTime: validity,
+    };
+    if (threshold > 0) {
+      if (kind === "data") answer.volumeQuotaThreshold = threshold;
+      else if (kind === "voice") answer.timeQuotaThreshold = threshold;
+      else answer.unitQuotaThreshold = threshold;
+    }
+    if (outcome.throttled && ctx.plan.throttleKbps !== undefined) {
+      answer.maxBandwidthDl = ctx.plan.throttleKbps * 1000;
+      answer.maxBandwidthUl = ctx.plan.throttleKbps * 1000;
+    }
+    if (outcome.final) {
+      const action = ctx.plan.finalUnitAction;
+      answer.finalUnitIndication =
+        action === "REDIRECT"
+          ? { action, redirectUrl: this.options.redirectUrl ?? "http://127.0.0.1:8080/topup" }
+          : action === "RESTRICT_ACCESS"
+            ? {
+                action,
+                filterIds: [this.options.restrictFilterId ?? "topup-only"],
+                restrictionFilterRules: [
+                  this.options.restrictionRule ?? "permit out ip from any to 127.0.0.1 8080",
+                ],
+              }
+            : { action };
+    }
+    return answer;
+  }
+
+  /** CCR-T: every rating group of the session ends with a record. */
+  private endSession(ctx: MsccContext): void {
+    for (const r of [...ctx.account.reservations]) {
+      if (r.sessionId !== ctx.ccr.sessionId) continue;
+      ctx.records.push(this.recordOf(ctx.account, r, ctx.now));
+      removeReservation(ctx.account, r);
+    }
+    this.engine.untrackSession(ctx.ccr.sessionId);
+  }
+
+  recordOf(account: Account, r: Reservation, now: number): ChargingRecord {
+    return {
+      id: this.engine.nextRecordId(`${r.kind}`),
+      accountId: account.id,
+      msisdn: r.msisdn,
+      sessionId: r.sessionId,
+      kind: r.kind,
+      ratingGroup: r.ratingGroup,
+      destination: r.destination,
+      startedAt: r.startedAt,
+      endedAt: now,
+      units: r.usedUnits,
+      charge: r.charged,
+      fromBuckets: { ...r.usedFromBuckets },
+      balanceAfter: account.balance,
+      throttled: r.usedThrottledUnits > 0,
+    };
+  }
+
+  /** CCR-EVENT (RFC 4006 §6.3-§6.5): direct debiting, refund, balance check, price enquiry. */
+  private event(ctx: MsccContext): { mscc: MsccAnswer[]; extra: Partial<CreditControlAnswer> } {
+    const action = ctx.ccr.requestedAction ?? "DIRECT_DEBITING";
+    const mscc: MsccAnswer[] = [];
+    let cost = 0;
+    let enough = true;
+    for (const m of ctx.ccr.mscc) {
+      const rg = m.ratingGroup ?? 0;
+      const kind = this.ratingGroups[rg];
+      if (kind === undefined) {
+        mscc.push({ ratingGroup: rg, resultCode: ResultCode.RATING_FAILED });
+        enough = false;
+        continue;
+      }
+      const units = m.requested !== undefined ? unitsOf(kind, m.requested) : 0;
+      const wanted = units > 0 ? units : this.engine.config.defaultQuota[kind];
+      const destination = this.destinationOf(ctx, kind);
+      const price = priceOf(kind, rateFor(ctx.plan, kind, destination), wanted);
+      if (action === "PRICE_ENQUIRY") {
+        cost += price;
+        mscc.push({ ratingGroup: rg, resultCode: ResultCode.SUCCESS });
+      } else if (action === "REFUND_ACCOUNT") {
+        const record = this.engine.credit(ctx.account, Math.max(1, price), "refund", ctx.ccr.sessionId);
+        ctx.records.push(record);
+        mscc.push({ ratingGroup: rg, resultCode: ResultCode.SUCCESS });
+      } else {
+        const outcome = reserve(
+          ctx.account,
+          ctx.plan,
+          {
+            sessionId: ctx.ccr.sessionId,
+            ratingGroup: rg,
+            kind,
+            destination,
+            requested: wanted,
+            originHost: ctx.ccr.originHost,
+            msisdn: ctx.account.subscribers[0]?.msisdn ?? "",
+            now: ctx.now,
+          },
+          this.engine.config,
+        );
+        const complete = outcome.kind === "granted" && outcome.units >= wanted;
+        if (action === "CHECK_BALANCE") {
+          if (outcome.kind === "granted") removeReservation(ctx.account, outcome.reservation);
+          enough &&= complete;
+          mscc.push({ ratingGroup: rg, resultCode: ResultCode.SUCCESS });
+        } else if (outcome.kind === "refused" || !complete) {
+          if (outcome.kind === "granted") removeReservation(ctx.account, outcome.reservation);
+          mscc.push({
+            ratingGroup: rg,
+            resultCode: outcome.kind === "refused" ? outcome.resultCode : ResultCode.CREDIT_LIMIT_REACHED,
+          });
+        } else {
+          const r = outcome.reservation;
+          commitUsage(ctx.account, ctx.plan, r, wanted, ctx.now);
+          removeReservation(ctx.account, r);
+          ctx.records.push(this.recordOf(ctx.account, r, ctx.now));
+          cost += r.charged;
+          mscc.push({ ratingGroup: rg, resultCode: ResultCode.SUCCESS, granted: unitsAs(kind, wanted) });
+        }
+      }
+    }
+    const extra: Partial<CreditControlAnswer> =
+      action === "CHECK_BALANCE"
+        ? { checkBalanceResult: enough ? "ENOUGH_CREDIT" : "NO_CREDIT" }
+        : action === "PRICE_ENQUIRY" || action === "DIRECT_DEBITING"
+          ? { cost: { minorUnits: cost, currencyCode: CURRENCY_BYN } }
+          : {};
+    return { mscc, extra };
+  }
+}
+
+/** RFC 4006: the command succeeds if any rating group did; a lone failed MSCC's code is the command's. */
+function commandResult(ccr: CreditControlRequest, mscc: readonly MsccAnswer[]): number {
+  if (ccr.requestType === "TERMINATION" || mscc.length === 0) return ResultCode.SUCCESS;
+  if (mscc.some((m) => m.resultCode === ResultCode.SUCCESS)) return ResultCode.SUCCESS;
+  return mscc[0]?.resultCode ?? ResultCode.SUCCESS;
+}
+
+function unitsOf(kind: ServiceKind, u: ServiceUnits): number {
+  switch (kind) {
+    case "voice":
+      return u.time ?? 0;
+    case "data":
+      return u.totalOctets ?? (u.inputOctets ?? 0) + (u.outputOctets ?? 0);
+    case "sms":
+    case "mms":
+      return u.serviceSpecificUnits ?? 0;
+  }
+}
+
+function unitsAs(kind: ServiceKind, units: number): ServiceUnits {
+  switch (kind) {
+    case "voice":
+      return { time: units };
+    case "data":
+      return { totalOctets: units };
+    case "sms":
+    case "mms":
+      return { serviceSpecificUnits: units };
+  }
+}
