@@ -29,7 +29,7 @@ const base: Plan = {
   pauseAllowed: true,
 };
 
-export const payg: Plan = base;
+export const payg: Plan = { ...base, id: "payg" };
 
 /** Light-like: 3G on-net minutes used before the all-network minutes (priority). */
 export const light: Plan = {
