@@ -49,4 +49,10 @@ export function nextLocalMonthStart(nowMs: number): number {
   return Date.UTC(year, month + 1, 1) - MINSK_OFFSET_MS;
 }
 
+/** The instant of local midnight on the 1st of the month containing `nowMs`. */
+export function localMonthStart(nowMs: number): number {
+  const { year, month } = localDate(nowMs);
+  return Date.UTC(year, month, 1) - MINSK_OFFSET_MS;
+}
+
 export const DAY = DAY_MS;

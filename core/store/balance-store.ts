@@ -5,8 +5,9 @@
  * has resolved (durable). Implementations: MemoryBalanceStore (tests, `--memory`) and
  * SqliteBalanceStore (the default; WAL and group commit).
  */
-import type { Kopecks } from "../charging/money.js";
+
 import type { Account, ChargingRecord } from "../charging/model.js";
+import type { Kopecks } from "../charging/money.js";
 
 /** A 14-digit express payment card (seeds: top-up by card code, `*…#`). */
 export interface ExpressCard {
