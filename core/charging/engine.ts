@@ -4,7 +4,7 @@
  * only after `persist` resolves, so nothing answered is lost in a crash.
  */
 import type { Clock } from "../clock/clock.js";
-import type { BalanceStore } from "../store/balance-store.js";
+import type { BalanceStore, ExpressCard } from "../store/balance-store.js";
 import { availableMoney, type ChargingConfig, floorOf } from "./credit-control.js";
 import type { Account, ChargingRecord, Plan, Subscriber } from "./model.js";
 import type { Kopecks } from "./money.js";
@@ -23,7 +23,9 @@ export class ChargingError extends Error {
       | "DUPLICATE_SUBSCRIBER"
       | "UNKNOWN_ACCOUNT"
       | "INVALID_AMOUNT"
-      | "ACCOUNT_CLOSED",
+      | "ACCOUNT_CLOSED"
+      | "CARD_REJECTED"
+      | "INVALID_STATE",
     /** The request field the problem is in. */
     readonly field: string,
     message: string,
@@ -202,9 +204,13 @@ export class ChargingEngine {
     };
   }
 
-  /** Persists the accounts and records (durable when resolved). */
-  persist(accounts: readonly Account[], records: readonly ChargingRecord[] = []): Promise<void> {
-    return this.store.persist({ accounts, records, cards: [] });
+  /** Persists the accounts, records and express cards (durable when resolved). */
+  persist(
+    accounts: readonly Account[],
+    records: readonly ChargingRecord[] = [],
+    cards: readonly ExpressCard[] = [],
+  ): Promise<void> {
+    return this.store.persist({ accounts, records, cards });
   }
 
   /** Money the account can still commit (for the admin API and USSD balance). */
