@@ -167,6 +167,17 @@ export interface Account {
   /** When the account was paused (the Pause service), for the 50% fee rule. */
   pausedAt: number | undefined;
   readonly createdAt: number;
+  /** The SIM issued with the account: what the HLR/AuC needs to authenticate it. */
+  sim?: AccountSim;
+}
+
+export interface AccountSim {
+  readonly iccid: string;
+  /** K and OPc, 16 bytes hex each. */
+  readonly k: string;
+  readonly opc: string;
+  /** The network's last SQN for this subscriber (TS 33.102 Annex C). */
+  sqn: number;
 }
 
 /** What the OCS reports after each completed session or event. */

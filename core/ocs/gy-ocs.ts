@@ -79,6 +79,10 @@ export class GyOcs {
     this.ratingGroups = options.ratingGroups ?? DEFAULT_RATING_GROUPS;
   }
 
+  get identity(): { originHost: string; originRealm: string } {
+    return { originHost: this.options.originHost, originRealm: this.options.originRealm };
+  }
+
   /** The DiameterServer request handler. */
   readonly handle = (message: DiameterMessage): DiameterMessage | Promise<DiameterMessage> => {
     const ccr = parseCcr(message);
