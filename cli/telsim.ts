@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 import { Command, CommanderError } from "commander";
+import { registerCdrCommand } from "./cdr-command.js";
 import { CliError, ExitCode } from "./cli-error.js";
 import { registerDemoCommand } from "./demo-command.js";
 import { registerGyCommand, registerGyStubCommand } from "./gy-command.js";
@@ -16,6 +17,7 @@ registerSimCommands(program);
 registerGyCommand(program);
 registerGyStubCommand(program);
 registerDemoCommand(program);
+registerCdrCommand(program);
 
 try {
   await program.parseAsync(process.argv);
