@@ -38,23 +38,37 @@ export class BufferWriter {
     this.pos += 3;
   }
 
+  // Octet stores instead of Buffer#writeUInt32BE: its argument checks cost more than the write.
   u32(v: number): void {
     this.ensure(4);
-    this.buf.writeUInt32BE(v >>> 0, this.pos);
-    this.pos += 4;
+    const b = this.buf;
+    const p = this.pos;
+    b[p] = v >>> 24;
+    b[p + 1] = v >>> 16;
+    b[p + 2] = v >>> 8;
+    b[p + 3] = v;
+    this.pos = p + 4;
   }
 
   i32(v: number): void {
-    this.ensure(4);
-    this.buf.writeInt32BE(v, this.pos);
-    this.pos += 4;
+    if ((v | 0) !== v) {
+      this.ensure(4);
+      this.buf.writeInt32BE(v, this.pos); // out of range or not an integer: let Buffer throw
+    }
+    this.u32(v);
   }
 
   u64(v: number | bigint): void {
+    if (typeof v === "number" && v >= 0 && v <= Number.MAX_SAFE_INTEGER) {
+      this.u32(Math.floor(v / 0x100000000));
+      this.u32(v >>> 0);
+      return;
+    }
     this.ensure(8);
     if (typeof v === "bigint") {
       this.buf.writeBigUInt64BE(v, this.pos);
     } else {
+      // Negative or inexact: Buffer throws, as before.
       this.buf.writeUInt32BE(Math.floor(v / 0x100000000), this.pos);
       this.buf.writeUInt32BE(v >>> 0, this.pos + 4);
     }
@@ -88,14 +102,36 @@ export class BufferWriter {
   /** Writes a string as UTF-8 (or latin1 for ASCII-only protocol fields) and returns its byte length. */
   utf8(text: string): number {
     this.ensure(text.length * 3);
-    const n = this.buf.write(text, this.pos, "utf8");
-    this.pos += n;
+    const b = this.buf;
+    const start = this.pos;
+    // Short ASCII strings (hosts, realms, Session-Ids) are copied here: cheaper than the native call.
+    if (text.length <= 64) {
+      let p = start;
+      for (let i = 0; i < text.length; i++) {
+        const c = text.charCodeAt(i);
+        if (c >= 0x80) {
+          p = -1;
+          break;
+        }
+        b[p++] = c;
+      }
+      if (p >= 0) {
+        this.pos = p;
+        return p - start;
+      }
+    }
+    const n = b.write(text, start, "utf8");
+    this.pos = start + n;
     return n;
   }
 
   zeros(n: number): void {
     this.ensure(n);
-    this.buf.fill(0, this.pos, this.pos + n);
+    if (n <= 4) {
+      for (let i = 0; i < n; i++) this.buf[this.pos + i] = 0;
+    } else {
+      this.buf.fill(0, this.pos, this.pos + n);
+    }
     this.pos += n;
   }
 

@@ -53,7 +53,9 @@ export function decodeF64(buf: Buffer, start: number, end: number): number | Dec
   return buf.readDoubleBE(start);
 }
 
-const utf8Strict = new TextDecoder("utf-8", { fatal: true });
+// ignoreBOM: a leading U+FEFF is part of the value (by default TextDecoder drops it, so a
+// Session-Id starting with one would come back changed in the answer).
+const utf8Strict = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
 
 /** UTF8String (RFC 6733 §4.3.1): rejects invalid UTF-8 instead of replacing it. */
 export function decodeUtf8(buf: Buffer, start: number, end: number): string | DecodeFailure {

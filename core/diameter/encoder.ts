@@ -35,8 +35,9 @@ export function encodeAvp(avp: Avp): Buffer {
 
 export function writeAvp(w: BufferWriter, avp: Avp): void {
   const start = w.pos;
-  const hasVendor = avp.vendorId !== 0;
-  const flags = hasVendor ? avp.flags | AvpFlag.Vendor : avp.flags & ~AvpFlag.Vendor;
+  // A decoded AVP may carry the V bit with Vendor-Id 0: keep the vendor field so it re-encodes as received.
+  const hasVendor = avp.vendorId !== 0 || (avp.flags & AvpFlag.Vendor) !== 0;
+  const flags = hasVendor ? avp.flags | AvpFlag.Vendor : avp.flags;
   w.u32(avp.code);
   w.u8(flags);
   w.u24(0);

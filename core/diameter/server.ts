@@ -130,9 +130,8 @@ export class DiameterServer {
   private onRequest(request: DiameterMessage, raw: Buffer, peer: DiameterPeer): Buffer | Promise<Buffer> {
     this.stats.requests++;
     const originHost = stringOf(request.avps, ORIGIN_HOST) ?? peer.originHost ?? "";
-    const key = DuplicateCache.key(originHost, request.endToEnd);
     if (this.duplicates !== undefined && isRetransmit(request)) {
-      const stored = this.duplicates.lookup(key);
+      const stored = this.duplicates.lookup(originHost, request.endToEnd);
       if (stored !== undefined) {
         this.stats.duplicates++;
         return Buffer.isBuffer(stored)
@@ -149,12 +148,12 @@ export class DiameterServer {
       );
       return encodeMessage(makeErrorAnswer(request, error, this.options.identity, peekSessionId(raw)));
     }
-    this.duplicates?.begin(key);
+    this.duplicates?.begin(originHost, request.endToEnd);
     this.inFlight++;
     const finish = (answer: DiameterMessage): Buffer => {
       this.inFlight--;
       const bytes = encodeMessage(answer);
-      this.duplicates?.complete(key, bytes);
+      this.duplicates?.complete(originHost, request.endToEnd, bytes);
       return bytes;
     };
     const fail = (e: unknown): Buffer => {

@@ -23,13 +23,19 @@ export function validateMessage(
   return validateAvps(message.avps, rules, dict, where);
 }
 
-const ruleIndexes = new WeakMap<readonly AvpRule[], { byName: Map<string, AvpRule>; allowsAny: boolean }>();
+/** Per rule list: the position of each AVP name (the last one when a name repeats), computed once. */
+interface RuleIndex {
+  readonly byName: ReadonlyMap<string, number>;
+  readonly allowsAny: boolean;
+}
 
-function indexRules(rules: readonly AvpRule[]): { byName: Map<string, AvpRule>; allowsAny: boolean } {
+const ruleIndexes = new WeakMap<readonly AvpRule[], RuleIndex>();
+
+function indexRules(rules: readonly AvpRule[]): RuleIndex {
   let index = ruleIndexes.get(rules);
   if (index === undefined) {
     index = {
-      byName: new Map(rules.map((r) => [r.name, r])),
+      byName: new Map(rules.map((r, i) => [r.name, i])),
       allowsAny: rules.some((r) => r.name === "AVP"),
     };
     ruleIndexes.set(rules, index);
@@ -43,27 +49,31 @@ export function validateAvps(
   dict: Dictionary,
   where: string,
 ): DiameterProtocolError | undefined {
-  const counts = new Map<string, number>();
   const { byName, allowsAny } = indexRules(rules);
+  // Occurrences per rule position: a small array instead of a string-keyed Map per call (hot path).
+  const counts = new Array<number>(rules.length).fill(0);
   for (const a of avps) {
     const def = dict.avp(a.code, a.vendorId);
     if (def === undefined) continue; // unknown non-M AVPs are ignored (§4.1); M ones failed in decode
-    const n = (counts.get(def.name) ?? 0) + 1;
-    counts.set(def.name, n);
-    const rule = byName.get(def.name);
-    if (rule === undefined && !allowsAny) {
-      return new DiameterProtocolError(
-        ResultCode.AVP_NOT_ALLOWED,
-        `${def.name} is not allowed in ${where}`,
-        a,
-      );
-    }
-    if (rule !== undefined && n > rule.max) {
-      return new DiameterProtocolError(
-        ResultCode.AVP_OCCURS_TOO_MANY_TIMES,
-        `${def.name} occurs more than ${rule.max} time(s) in ${where}`,
-        a,
-      );
+    const at = byName.get(def.name);
+    if (at === undefined) {
+      if (!allowsAny) {
+        return new DiameterProtocolError(
+          ResultCode.AVP_NOT_ALLOWED,
+          `${def.name} is not allowed in ${where}`,
+          a,
+        );
+      }
+    } else {
+      const n = (counts[at] as number) + 1;
+      counts[at] = n;
+      if (n > (rules[at] as AvpRule).max) {
+        return new DiameterProtocolError(
+          ResultCode.AVP_OCCURS_TOO_MANY_TIMES,
+          `${def.name} occurs more than ${(rules[at] as AvpRule).max} time(s) in ${where}`,
+          a,
+        );
+      }
     }
     if (a.type === "Grouped" && def.rules !== undefined) {
       const inner = validateAvps(a.value, def.rules, dict, def.name);
@@ -71,13 +81,16 @@ export function validateAvps(
     }
   }
   for (const rule of rules) {
-    if (rule.min > 0 && rule.name !== "AVP" && (counts.get(rule.name) ?? 0) < rule.min) {
-      const def = dict.avpByName(rule.name);
-      return new DiameterProtocolError(
-        ResultCode.MISSING_AVP,
-        `${where} lacks ${rule.name}`,
-        exampleAvp(def),
-      );
+    if (rule.min > 0 && rule.name !== "AVP") {
+      const at = byName.get(rule.name) as number;
+      if ((counts[at] as number) < rule.min) {
+        const def = dict.avpByName(rule.name);
+        return new DiameterProtocolError(
+          ResultCode.MISSING_AVP,
+          `${where} lacks ${rule.name}`,
+          exampleAvp(def),
+        );
+      }
     }
   }
   return undefined;
