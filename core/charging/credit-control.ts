@@ -177,9 +177,12 @@ export function reserve(
       const moneyUnitsBefore = r.usedMoneyUnits;
       const need = wanted - granted;
       const canAfford = affordableUnits(req.kind, rate, availableMoney(account, plan), moneyUnitsBefore);
-      const fromMoney = Math.min(need, canAfford);
-      // Voice from money in whole minutes, so cumulative billing stays exact.
-      const units = req.kind === "voice" ? Math.floor(fromMoney / 60) * 60 : fromMoney;
+      // Voice from money in whole minutes (a started minute is paid in full anyway), so
+      // cumulative billing stays exact.
+      const units =
+        req.kind === "voice"
+          ? Math.min(Math.ceil(need / 60) * 60, Math.floor(canAfford / 60) * 60)
+          : Math.min(need, canAfford);
       money = priceOf(req.kind, rate, moneyUnitsBefore + units) - priceOf(req.kind, rate, moneyUnitsBefore);
       granted += units;
       final = canAfford < need && rate > 0;
