@@ -119,7 +119,7 @@ function compressIpv6(parts: string[]): string {
   // Longest run of zero groups becomes "::" (RFC 5952 §4.2).
   let bestStart = -1;
   let bestLen = 0;
-  for (let i = 0; i < parts.length; ) {
+  for (let i = 0; i < parts.length;) {
     if (parts[i] !== "0") {
       i++;
       continue;

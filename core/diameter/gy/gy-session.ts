@@ -8,12 +8,7 @@ import type { CcOutcome, GyClient } from "./gy-client.js";
 import type { CcFailureHandling, CreditControlRequest, MsccRequest, SubscriptionId } from "./gy-types.js";
 
 export type GySessionState =
-  | "idle"
-  | "pending-initial"
-  | "open"
-  | "pending-update"
-  | "pending-termination"
-  | "closed";
+  "idle" | "pending-initial" | "open" | "pending-update" | "pending-termination" | "closed";
 
 export interface GySessionOptions {
   readonly sessionId: string;

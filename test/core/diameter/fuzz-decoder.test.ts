@@ -174,7 +174,7 @@ describe("framer fuzz", () => {
   /** Splits `stream` into random chunks (1 octet up to 1.5 messages long). */
   function chunks(rng: Rng, stream: Buffer): Buffer[] {
     const out: Buffer[] = [];
-    for (let at = 0; at < stream.length; ) {
+    for (let at = 0; at < stream.length;) {
       const n = 1 + rng.int(rng.chance(0.2) ? 8 : 400);
       out.push(stream.subarray(at, at + n));
       at += n;

@@ -144,7 +144,7 @@ class Link {
 
 /** The top-level Result-Code of an answer, read from the bytes (Failed-AVP may hold undecodable content). */
 function answerResultCode(m: Buffer): number | undefined {
-  for (let at = HEADER_LENGTH; at + 8 <= m.length; ) {
+  for (let at = HEADER_LENGTH; at + 8 <= m.length;) {
     const code = m.readUInt32BE(at);
     const flags = m[at + 4] as number;
     const length = m.readUIntBE(at + 5, 3);
