@@ -2,9 +2,11 @@
 import { Command, CommanderError } from "commander";
 import { registerCdrCommand } from "./cdr-command.js";
 import { CliError, ExitCode } from "./cli-error.js";
+import { registerCoreCommand } from "./core-command.js";
 import { registerDemoCommand } from "./demo-command.js";
 import { registerGyCommand, registerGyStubCommand } from "./gy-command.js";
 import { registerSimCommands } from "./sim-commands.js";
+import { registerSubscriberCommand } from "./subscriber-command.js";
 
 const program = new Command()
   .name("telsim")
@@ -18,6 +20,8 @@ registerGyCommand(program);
 registerGyStubCommand(program);
 registerDemoCommand(program);
 registerCdrCommand(program);
+registerCoreCommand(program);
+registerSubscriberCommand(program);
 
 try {
   await program.parseAsync(process.argv);

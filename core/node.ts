@@ -1,14 +1,19 @@
 /**
  * Composes and starts a telsim core: the catalog, the balance store (SQLite in a data folder, or
- * memory), the charging engine with its schedulers, and the Gy OCS on a Diameter server. Binds to
- * 127.0.0.1 unless told otherwise. Sends RAR when a live session's terms change (a top-up, a
- * tariff change, Pause) and ASR when an account is blocked.
+ * memory), the charging engine with its schedulers, the Gy OCS on a Diameter server, and the admin
+ * HTTP API with /metrics (core/admin). Binds to 127.0.0.1 unless told otherwise. Sends RAR when a
+ * live session's terms change (a top-up, a tariff change, Pause) and ASR when an account is blocked.
  */
+import type { AdminContext } from "./admin/admin-context.js";
+import { AdminHttpServer } from "./admin/admin-server.js";
+import { CoreMetrics } from "./admin/metrics.js";
+import { SimIssuer } from "./admin/sim-profile.js";
 import { Catalog, defaultCatalogPath } from "./charging/catalog.js";
 import type { ChargingConfig } from "./charging/credit-control.js";
 import { ChargingEngine } from "./charging/engine.js";
 import type { Account } from "./charging/model.js";
 import { FeeScheduler, TccSweeper } from "./charging/schedulers.js";
+import { CardRedeemer } from "./charging/topups.js";
 import { type Clock, realClock } from "./clock/clock.js";
 import { avp } from "./diameter/avp-build.js";
 import { APPLICATION_CREDIT_CONTROL, CommandCode } from "./diameter/dictionary/commands.js";
@@ -23,6 +28,8 @@ export interface CoreOptions {
   readonly host?: string;
   /** 0 picks a free port. Default 3868. */
   readonly diameterPort?: number;
+  /** The admin HTTP API; 0 picks a free port. Default 8080. */
+  readonly httpPort?: number;
   /** Data folder for the SQLite store; ignored with `memory`. Default ./telsim-data. */
   readonly dataDir?: string;
   readonly memory?: boolean;
@@ -49,6 +56,10 @@ export class CoreNode {
     private readonly fees: FeeScheduler,
     private readonly tcc: TccSweeper,
     private readonly logger: Logger,
+    /** The admin HTTP API (core/admin) and the Prometheus registry behind its /metrics. */
+    private readonly admin: AdminHttpServer,
+    readonly httpAddress: { host: string; port: number },
+    readonly metrics: CoreMetrics,
   ) {}
 
   static async start(options: CoreOptions = {}): Promise<CoreNode> {
@@ -66,11 +77,13 @@ export class CoreNode {
       },
       tccMs: d.tccSeconds * 1000,
     };
-    const store: BalanceStore = options.memory
-      ? new MemoryBalanceStore()
-      : new SqliteBalanceStore(options.dataDir ?? "telsim-data");
+    const metrics = new CoreMetrics();
+    const store: BalanceStore = metrics.countRecords(
+      options.memory ? new MemoryBalanceStore() : new SqliteBalanceStore(options.dataDir ?? "telsim-data"),
+    );
     const engine = new ChargingEngine({ plan: (id) => catalog.findPlan(id) }, store, clock, config);
     await engine.load();
+    metrics.watchEngine(engine);
     const originHost = options.originHost ?? "ocs.telsim.local";
     const originRealm = options.originRealm ?? "telsim.local";
     const ratingGroups = Object.fromEntries(
@@ -87,15 +100,39 @@ export class CoreNode {
     });
     const diameter = new DiameterServer({
       identity: { originHost, originRealm, originStateId: Math.floor(clock.now() / 1000) },
-      handler: ocs.handle,
+      handler: metrics.countCcrs(ocs.handle),
       host: options.host ?? "127.0.0.1",
       port: options.diameterPort ?? 3868,
       clock,
       logger,
       ...(options.maxInFlight !== undefined ? { maxInFlight: options.maxInFlight } : {}),
     });
-    const address = await diameter.listen();
+    metrics.watchDiameter(diameter);
     let node: CoreNode | undefined;
+    const adminContext: AdminContext = {
+      engine,
+      catalog,
+      metrics,
+      cards: new CardRedeemer(engine),
+      sims: new SimIssuer(),
+      logger,
+      notifySessions: (a, what) => node?.notifySessions(a, what),
+    };
+    const admin = new AdminHttpServer(adminContext, {
+      host: options.host ?? "127.0.0.1",
+      port: options.httpPort ?? 8080,
+    });
+    let address: { host: string; port: number };
+    let httpAddress: { host: string; port: number };
+    try {
+      address = await diameter.listen();
+      httpAddress = await admin.listen();
+    } catch (e) {
+      // A port in use: release what was opened, so the caller can report it and exit.
+      await diameter.close();
+      await store.close();
+      throw e;
+    }
     const events = {
       onBlocked: (a: Account) => node?.notifySessions(a, "abort"),
       onError: (e: unknown) => logger.error(`scheduler: ${e instanceof Error ? e.message : String(e)}`),
@@ -107,7 +144,20 @@ export class CoreNode {
       events,
       options.tccIntervalMs ?? 1000,
     );
-    node = new CoreNode(catalog, store, engine, ocs, diameter, address, fees, tcc, logger);
+    node = new CoreNode(
+      catalog,
+      store,
+      engine,
+      ocs,
+      diameter,
+      address,
+      fees,
+      tcc,
+      logger,
+      admin,
+      httpAddress,
+      metrics,
+    );
     fees.start();
     tcc.start();
     return node;
@@ -158,6 +208,7 @@ export class CoreNode {
   }
 
   async stop(): Promise<void> {
+    await this.admin.close();
     this.fees.stop();
     this.tcc.stop();
     await this.diameter.close();

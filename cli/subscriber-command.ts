@@ -1,0 +1,177 @@
+/**
+ * `telsim subscriber add|show|topup --api URL ...`: the admin HTTP API of a running `telsim core`
+ * from the command line; prints the JSON answer on stdout. Exit codes: 0 done; 2 bad options or
+ * the API refused the request (4xx; its message, naming the field, on stderr); 3 the API is
+ * unreachable, did not answer in time, or failed (5xx).
+ */
+import { type Command, InvalidArgumentError, Option } from "commander";
+import { MoneyFormatError, parseMoney } from "../core/charging/money.js";
+import { SimInputError } from "../sim/errors.js";
+import { validateImsi } from "../sim/imsi.js";
+import { normaliseMsisdn } from "../sim/msisdn.js";
+import { CliError, ExitCode } from "./cli-error.js";
+
+export const DEFAULT_API = "http://127.0.0.1:8080";
+const TIMEOUT_MS = 15_000;
+
+interface ApiFlags {
+  api: string;
+}
+
+interface AddFlags extends ApiFlags {
+  msisdn: string;
+  imsi: string;
+  plan: string;
+  balance: string;
+  creditLimit?: string;
+  favorite: string[];
+  cug?: string;
+  allowArchived?: boolean;
+}
+
+interface ShowFlags extends ApiFlags {
+  msisdn: string;
+}
+
+interface TopUpFlags extends ApiFlags {
+  msisdn: string;
+  amount?: string;
+  card?: string;
+}
+
+function apiOption(value: string): string {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new InvalidArgumentError(`--api must be a URL like ${DEFAULT_API}, got "${value}"`);
+  }
+  if (url.protocol !== "http:" && url.protocol !== "https:") {
+    throw new InvalidArgumentError(`--api must be an http:// or https:// URL, got "${value}"`);
+  }
+  return url.href.replace(/\/+$/, "");
+}
+
+/** Checks a value with a validator that names its field, naming the option instead. */
+function checked(option: string, check: (value: string, field: string) => unknown) {
+  return (value: string): string => {
+    try {
+      check(value, option);
+    } catch (e) {
+      if (e instanceof SimInputError || e instanceof MoneyFormatError)
+        throw new InvalidArgumentError(e.message);
+      throw e;
+    }
+    return value;
+  };
+}
+
+const msisdnOption = (option: string) => checked(option, (v, f) => normaliseMsisdn(v, f));
+const imsiOption = checked("--imsi", (v, f) => validateImsi(v, undefined, f));
+const moneyOption = (option: string) => checked(option, (v, f) => parseMoney(v, f));
+
+function favoriteOption(value: string, previous: string[]): string[] {
+  return [...previous, msisdnOption("--favorite")(value)];
+}
+
+export function registerSubscriberCommand(program: Command): void {
+  const subscriber = program
+    .command("subscriber")
+    .description("subscribers of a running `telsim core`, through its admin HTTP API");
+  const api = (): Option =>
+    new Option("--api <url>", "admin API of the core").default(DEFAULT_API).argParser(apiOption);
+
+  subscriber
+    .command("add")
+    .description("create a subscriber (and its SIM); prints the subscriber and the SIM profile")
+    .addOption(api())
+    .requiredOption("--msisdn <number>", "MSISDN, 375XXXXXXXXX or +375XXXXXXXXX", msisdnOption("--msisdn"))
+    .requiredOption("--imsi <digits>", "IMSI, 6-15 digits", imsiOption)
+    .requiredOption("--plan <id>", "tariff plan id from the catalog")
+    .requiredOption("--balance <amount>", 'opening balance, like "10.00"', moneyOption("--balance"))
+    .option("--credit-limit <amount>", "credit limit instead of the plan's", moneyOption("--credit-limit"))
+    .option("--favorite <number>", "a favorite number (repeat for several)", favoriteOption, [])
+    .option("--cug <id>", "closed user group")
+    .option("--allow-archived", "allow an archived plan (migrating an existing subscriber)")
+    .action(async (f: AddFlags) => {
+      await call(f.api, "POST", "/api/subscribers", {
+        msisdn: f.msisdn,
+        imsi: f.imsi,
+        plan: f.plan,
+        balance: f.balance,
+        ...(f.creditLimit !== undefined ? { creditLimit: f.creditLimit } : {}),
+        ...(f.favorite.length > 0 ? { favorites: f.favorite } : {}),
+        ...(f.cug !== undefined ? { cugId: f.cug } : {}),
+        ...(f.allowArchived === true ? { allowArchived: true } : {}),
+      });
+    });
+
+  subscriber
+    .command("show")
+    .description("show a subscriber: balance, buckets, live sessions")
+    .addOption(api())
+    .requiredOption("--msisdn <number>", "MSISDN", msisdnOption("--msisdn"))
+    .action(async (f: ShowFlags) => {
+      await call(f.api, "GET", `/api/subscribers/${encodeURIComponent(f.msisdn)}`);
+    });
+
+  subscriber
+    .command("topup")
+    .description("top a subscriber up by an amount or with an express card")
+    .addOption(api())
+    .requiredOption("--msisdn <number>", "MSISDN", msisdnOption("--msisdn"))
+    .addOption(
+      new Option("--amount <amount>", 'amount, like "5.00"')
+        .argParser(moneyOption("--amount"))
+        .conflicts("card"),
+    )
+    .option("--card <code>", "express card code (14 digits)")
+    .action(async (f: TopUpFlags) => {
+      if (f.amount === undefined && f.card === undefined) {
+        throw new CliError(ExitCode.invalidInput, "give --amount or --card");
+      }
+      await call(
+        f.api,
+        "POST",
+        `/api/subscribers/${encodeURIComponent(f.msisdn)}/topup`,
+        f.amount !== undefined ? { amount: f.amount } : { card: f.card },
+      );
+    });
+}
+
+interface ApiError {
+  error?: { code?: string; field?: string | null; message?: string };
+}
+
+async function call(api: string, method: string, path: string, body?: unknown): Promise<void> {
+  let response: Response;
+  try {
+    response = await fetch(`${api}${path}`, {
+      method,
+      signal: AbortSignal.timeout(TIMEOUT_MS),
+      ...(body !== undefined
+        ? { headers: { "content-type": "application/json" }, body: JSON.stringify(body) }
+        : {}),
+    });
+  } catch (e) {
+    const cause = e instanceof Error && e.cause instanceof Error ? `: ${e.cause.message}` : "";
+    throw new CliError(
+      ExitCode.aborted,
+      `the admin API at ${api} is unreachable (${e instanceof Error ? e.message : String(e)}${cause})`,
+    );
+  }
+  const text = await response.text();
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    throw new CliError(ExitCode.aborted, `${api}${path} answered ${response.status} without JSON`);
+  }
+  if (!response.ok) {
+    const error = (json as ApiError).error;
+    const where = error?.field ? ` (field ${error.field})` : "";
+    const message = `${response.status} ${error?.code ?? "ERROR"}${where}: ${error?.message ?? text.trim()}`;
+    throw new CliError(response.status < 500 ? ExitCode.invalidInput : ExitCode.aborted, message);
+  }
+  process.stdout.write(`${JSON.stringify(json, null, 2)}\n`);
+}
