@@ -6,7 +6,10 @@
  */
 import type { AdminContext } from "./admin/admin-context.js";
 import { AdminHttpServer } from "./admin/admin-server.js";
+import { join } from "node:path";
 import { CoreMetrics } from "./admin/metrics.js";
+import { CdrFileWriter } from "./cdr/cdr-file-writer.js";
+import { withCdrFiles } from "./cdr/cdr-store-tap.js";
 import { SimIssuer } from "./admin/sim-profile.js";
 import { Catalog, defaultCatalogPath } from "./charging/catalog.js";
 import type { ChargingConfig } from "./charging/credit-control.js";
@@ -30,7 +33,7 @@ export interface CoreOptions {
   readonly diameterPort?: number;
   /** The admin HTTP API; 0 picks a free port. Default 8080. */
   readonly httpPort?: number;
-  /** Data folder for the SQLite store; ignored with `memory`. Default ./telsim-data. */
+  /** Data folder: the SQLite store and the CDR files (cdr/); ignored with `memory`. Default ./telsim-data. */
   readonly dataDir?: string;
   readonly memory?: boolean;
   readonly catalogPath?: string;
@@ -78,8 +81,14 @@ export class CoreNode {
       tccMs: d.tccSeconds * 1000,
     };
     const metrics = new CoreMetrics();
+    const dataDir = options.dataDir ?? "telsim-data";
     const store: BalanceStore = metrics.countRecords(
-      options.memory ? new MemoryBalanceStore() : new SqliteBalanceStore(options.dataDir ?? "telsim-data"),
+      options.memory
+        ? new MemoryBalanceStore()
+        : withCdrFiles(
+            new SqliteBalanceStore(dataDir),
+            await CdrFileWriter.open({ dir: join(dataDir, "cdr"), clock }),
+          ),
     );
     const engine = new ChargingEngine({ plan: (id) => catalog.findPlan(id) }, store, clock, config);
     await engine.load();

@@ -44,7 +44,11 @@ describe("README commands", () => {
     expect(out).toContain("-> 63C0");
     expect(out).toContain("002C000110313131313131313131323334FFFFFFFF -> 9000");
     expect(out).toContain('"f1":"4a9ffac354dfafb3"');
-    expect(out.match(/"result": "DIAMETER_SUCCESS"/g)?.length).toBe(4);
+    expect(out.match(/"result": "DIAMETER_SUCCESS"/g)?.length).toBe(7);
+    // The core example: a top-up, an SMS and a data session end up in the exported CDRs.
+    expect(out).toMatch(/^1,topup-[^,]+,acc-1,375291234567,/m);
+    expect(out).toMatch(/^2,sms-[^,]+,acc-1,375291234567,.*,sms,3,/m);
+    expect(out).toMatch(/^3,data-[^,]+,acc-1,375291234567,demo-1,data,1,.*,524288,0\.00,internet=524288,/m);
     expect(out).toContain('{"cards":1000,"format":"csv"}');
   }, 150_000);
 });
