@@ -123,6 +123,10 @@ export class GyOcs {
         if (account.reservations.some((r) => r.sessionId === ccr.sessionId)) {
           this.engine.trackSession(ccr.sessionId, account);
         }
+        // Tcc supervises the session (RFC 4006 §13): any request restarts it for every rating group.
+        for (const r of account.reservations) {
+          if (r.sessionId === ccr.sessionId) r.expiresAt = ctx.now + this.engine.config.tccMs;
+        }
         break;
       case "TERMINATION":
         mscc = ccr.mscc.map((m) => this.sessionMscc(ctx, m));
