@@ -219,12 +219,8 @@ describe("Tcc on the virtual clock", () => {
     expect(after.balance).toBe(start - (rounds + 1) * OFF_NET_MINUTE);
   });
 
-  // BUG (core/ocs/gy-ocs.ts, GyOcs.sessionMscc; core/charging/credit-control.ts, reserve): Tcc is
-  // restarted only when a grant is made (reserve() sets expiresAt). A CCR-U that reports usage
-  // without a Requested-Service-Unit (RSU is optional in CCR-U, RFC 4006 §8.18; e.g. usage
-  // reported at a threshold or at QHT) is answered 2001 but leaves expiresAt where it was, so the
-  // sweeper closes a session that talked less than Tcc ago, writes its record mid-session, and
-  // the next CCR gets 5002. Expected: every CCR of a session restarts its Tcc.
+  // A CCR-U may report usage without a Requested-Service-Unit (RFC 4006 §8.18, e.g. at a
+  // threshold): it must still restart Tcc, or the sweeper would close a live session.
   it("a CCR-U without Requested-Service-Unit restarts Tcc", async () => {
     const data = client.session({ subscriptionIds: alice });
     expect(
