@@ -3,7 +3,8 @@
  * memory; after each change it hands the store the new state of every account it touched, the
  * records it produced and the express cards it used, and answers the peer only once `persist`
  * has resolved (durable). Implementations: MemoryBalanceStore (tests, `--memory`) and
- * SqliteBalanceStore (the default; WAL and group commit).
+ * SqliteBalanceStore (the default; WAL and group commit, accounts appended to a journal that is
+ * folded in the background).
  */
 
 import type { Account, ChargingRecord } from "../charging/model.js";

@@ -8,24 +8,13 @@ import type { Account } from "../charging/model.js";
 import type { PersistBatch } from "./balance-store.js";
 
 export interface EncodedGroup {
-  /** id, json, id, json, … — each account once. */
+  /** id, json, id, json, … — each account once (appended to account_log). */
   readonly accounts: string[];
   /** account_id, ended_at, json, … — in call order. */
   readonly records: (string | number)[];
   /** code, amount, used_by, used_at, created_at, … — in call order. */
   readonly cards: (string | number | null)[];
 }
-
-/** The statements the writer runs (shared by the in-thread writer and the writer thread). */
-export const WRITE_SQL = {
-  upsertAccount:
-    "INSERT INTO accounts (id, json) VALUES (?, ?) ON CONFLICT (id) DO UPDATE SET json = excluded.json",
-  appendRecord: "INSERT INTO records (account_id, ended_at, json) VALUES (?, ?, ?)",
-  upsertCard:
-    "INSERT INTO cards (code, amount, used_by, used_at, created_at) VALUES (?, ?, ?, ?, ?) " +
-    "ON CONFLICT (code) DO UPDATE SET amount = excluded.amount, used_by = excluded.used_by, " +
-    "used_at = excluded.used_at, created_at = excluded.created_at",
-} as const;
 
 /** Throws what JSON.stringify throws (a BigInt, a cycle): the whole group fails then. */
 export function encodeGroup(batches: readonly PersistBatch[]): EncodedGroup {

@@ -4,19 +4,27 @@
  * file written by a newer telsim is refused and left untouched, an older one is migrated step by
  * step inside one transaction.
  *
- * Tables (version 1):
- *  - accounts (id, json): the whole Account as JSON, upserted by id. A rowid table, not WITHOUT
- *    ROWID: accounts are hundreds of bytes to a few KB, too big for index-organised rows.
+ * Tables (version 2):
+ *  - account_log (seq, id, json): the account journal (sqlite-journal.ts). Each group commit
+ *    appends the latest state of each of its accounts, as JSON; seq is the rowid (max + 1, so it
+ *    only grows while rows are deleted from the front). No index on id: appends touch only the
+ *    table's last pages.
+ *  - accounts (id, json): the folded state, the whole Account as JSON by id. Written only by the
+ *    fold, which moves each account's latest log row here. An account's state is its latest log
+ *    row if it has one, else this row. A rowid table, not WITHOUT ROWID: accounts are hundreds of
+ *    bytes to a few KB, too big for index-organised rows.
  *  - records (sequence, account_id, ended_at, json): the CDRs, appended; sequence never reused
  *    (AUTOINCREMENT). Indexes for "records of an account, in order" and "records in a time range".
  *  - cards (code, amount, used_by, used_at, created_at): express cards, upserted by code.
+ * Version 1 had no account_log (accounts were upserted by every group): migrating adds the empty
+ * log, and the version-1 `accounts` is already a complete folded state.
  */
 import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
 import Database from "better-sqlite3";
 import { NotTelsimDatabaseError, SchemaVersionError } from "./store-errors.js";
 
-export const SCHEMA_VERSION = 1;
+export const SCHEMA_VERSION = 2;
 
 /** MIGRATIONS[n] takes a database from version n to n + 1 (version 0: empty file). */
 const MIGRATIONS: readonly string[] = [
@@ -45,16 +53,23 @@ const MIGRATIONS: readonly string[] = [
     created_at INTEGER NOT NULL
   );
   `,
+  `
+  CREATE TABLE account_log (
+    seq  INTEGER PRIMARY KEY,
+    id   TEXT NOT NULL,
+    json TEXT NOT NULL
+  );
+  `,
 ];
 
 export interface OpenOptions {
   /** WAL pages before SQLite checkpoints on commit (SQLite's default: 1000). */
-  readonly walAutocheckpointPages?: number;
+  readonly walAutocheckpointPages?: number | undefined;
   /** Page cache size in MiB. */
-  readonly cacheMiB?: number;
+  readonly cacheMiB?: number | undefined;
 }
 
-export const DEFAULT_WAL_AUTOCHECKPOINT_PAGES = 4000;
+export const DEFAULT_WAL_AUTOCHECKPOINT_PAGES = 16_000;
 export const DEFAULT_CACHE_MIB = 64;
 
 /** Opens (creating the folder and the file when missing) and migrates; closes it again on failure. */

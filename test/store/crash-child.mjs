@@ -2,19 +2,28 @@
  * The process the crash test kills: it persists numbered batches to the SQLite store in <dir>
  * forever and prints each number on stdout once that batch's persist() has resolved (stdout is
  * a pipe, written synchronously on Linux, so a printed number reached the parent before any
- * SIGKILL). Batch n sets the balance of "acc-all" and of 5 of 20 rotating accounts to n and
- * appends record "b-n". It starts after the highest number already stored.
+ * SIGKILL). Batch n sets the balance of "acc-all" and of 5 of <rotating> (default 20) rotating
+ * accounts to n and appends record "b-n". It starts after the highest number already stored. After each burst it
+ * prints "f <fold steps> <rows copied by folds>" so far (the writer's figures as of its last
+ * answer).
  *
- * Run with the compiled store: node test/store/crash-child.mjs <dir>
+ * Run with the compiled store:
+ *   node test/store/crash-child.mjs <dir> [thread|inline] [foldThresholdRows] [foldStepRows] [rotating]
+ * A tiny threshold keeps the account log folding all the time, so the kill often lands in a fold;
+ * with many rotating accounts, many of the rows folded are their account's latest (copied).
  */
 import { SqliteBalanceStore } from "../../dist/core/store/sqlite-store.js";
 
-const ROTATING = 20;
 const TOUCHED = 5;
 
-const dir = process.argv[2];
-if (dir === undefined) throw new Error("usage: crash-child.mjs <dir>");
-const store = new SqliteBalanceStore(dir);
+const [dir, writer = "thread", threshold, step, rotating = "20"] = process.argv.slice(2);
+if (dir === undefined)
+  throw new Error("usage: crash-child.mjs <dir> [writer] [foldThresholdRows] [foldStepRows] [rotating]");
+const ROTATING = Number(rotating);
+const options = { writer };
+if (threshold !== undefined) options.foldThresholdRows = Number(threshold);
+if (step !== undefined) options.foldStepRows = Number(step);
+const store = new SqliteBalanceStore(dir, options);
 let n = 0;
 for (const account of await store.loadAccounts()) n = Math.max(n, account.balance);
 
@@ -68,4 +77,6 @@ for (;;) {
     inFlight.push(store.persist(batch(b)).then(() => process.stdout.write(`${b}\n`)));
   }
   await Promise.all(inFlight);
+  const { foldSteps, foldCopies } = store.journalStats();
+  process.stdout.write(`f ${foldSteps} ${foldCopies}\n`);
 }

@@ -1,8 +1,12 @@
 /**
  * Durability across a crash: a child process (crash-child.mjs, on the compiled store in dist/)
  * persists numbered batches and prints each number once its persist() has resolved; we SIGKILL it
- * after 300-500 ms, open the database, and require every printed batch to be there. Four rounds
- * on the same database, each child continuing after the previous one's last stored batch.
+ * after 300-500 ms, open the database, and require every printed batch to be there, and every
+ * account to hold exactly the state of the last batch that touched it among those stored. Four
+ * rounds on the same database, each child continuing after the previous one's last stored batch.
+ * Run with the default fold policy (the log never reaches the threshold: it is replayed), and
+ * with a tiny threshold so the account log folds all the time and the kill lands in folds (for
+ * each writer): whatever fold step was cut, loadAccounts must give the latest state.
  */
 import { type ChildProcess, execFile, spawn } from "node:child_process";
 import { existsSync } from "node:fs";
@@ -18,20 +22,24 @@ import { SqliteBalanceStore } from "../../core/store/sqlite-store.js";
 const CHILD = fileURLToPath(new URL("./crash-child.mjs", import.meta.url));
 const COMPILED = fileURLToPath(new URL("../../dist/core/store/sqlite-store.js", import.meta.url));
 const ROUNDS = 4;
-const ROTATING = 20; // as in crash-child.mjs
-const TOUCHED = 5;
+const TOUCHED = 5; // as in crash-child.mjs
 const START_TIMEOUT_MS = 15_000;
 
 interface Run {
   start: number;
   /** Batch numbers the child said were durable. */
   reported: number[];
+  /** Fold steps the child's writer had done, and rows they copied, as last printed. */
+  foldSteps: number;
+  foldCopies: number;
 }
 
 /** Starts the child, kills it with SIGKILL 300-500 ms after it has opened the store. */
-function runAndKill(dir: string): Promise<Run> {
+function runAndKill(dir: string, args: readonly string[]): Promise<Run> {
   return new Promise((resolve, reject) => {
-    const child: ChildProcess = spawn(process.execPath, [CHILD, dir], { stdio: ["ignore", "pipe", "pipe"] });
+    const child: ChildProcess = spawn(process.execPath, [CHILD, dir, ...args], {
+      stdio: ["ignore", "pipe", "pipe"],
+    });
     let out = "";
     let err = "";
     let start: number | undefined;
@@ -58,12 +66,29 @@ function runAndKill(dir: string): Promise<Run> {
       }
       // Only complete lines: a number is reported once its newline is out.
       const lines = out.split("\n").slice(1, -1);
-      resolve({ start, reported: lines.map(Number) });
+      const folds = lines.filter((l) => l.startsWith("f ")).map((l) => l.split(" ").map(Number));
+      const reported = lines.filter((l) => !l.startsWith("f ")).map(Number);
+      const [, foldSteps = 0, foldCopies = 0] = folds.at(-1) ?? [];
+      resolve({ start, reported, foldSteps, foldCopies });
     });
   });
 }
 
-describe("SqliteBalanceStore across a SIGKILL", () => {
+/** The balance that batches 1..last leave on rotating account `account` (crash-child.mjs). */
+function expectedRotating(account: number, last: number, rotating: number): number | undefined {
+  for (let b = last; b >= Math.max(1, last - rotating); b--)
+    if ((((account - b) % rotating) + rotating) % rotating < TOUCHED) return b;
+  return undefined;
+}
+
+// Child arguments: writer, foldThresholdRows, foldStepRows, rotating accounts.
+const MODES = [
+  { name: "default fold policy, writer thread", rotating: 20, args: [] },
+  { name: "folding all the time, writer thread", rotating: 400, args: ["thread", "50", "40", "400"] },
+  { name: "folding all the time, inline writer", rotating: 400, args: ["inline", "50", "40", "400"] },
+] as const;
+
+describe.each(MODES)("SqliteBalanceStore across a SIGKILL ($name)", ({ args, rotating }) => {
   let dir: string;
   beforeAll(async () => {
     if (!existsSync(COMPILED))
@@ -74,43 +99,61 @@ describe("SqliteBalanceStore across a SIGKILL", () => {
     await rm(dir, { recursive: true, force: true });
   });
 
-  it(`loses no reported batch (${ROUNDS} rounds)`, { timeout: 60_000 }, async () => {
-    let previousHighest = 0;
-    for (let round = 0; round < ROUNDS; round++) {
-      const { start, reported } = await runAndKill(dir);
-      expect(start).toBe(previousHighest); // the child resumed from what the last round left
-      expect(reported.length).toBeGreaterThan(0);
-      expect(reported.every((b) => Number.isInteger(b) && b > start)).toBe(true);
-      const highestReported = Math.max(...reported);
+  it(
+    `loses no reported batch and gives every account its latest state (${ROUNDS} rounds)`,
+    { timeout: 60_000 },
+    async () => {
+      let previousHighest = 0;
+      let foldSteps = 0;
+      let foldCopies = 0;
+      for (let round = 0; round < ROUNDS; round++) {
+        const run = await runAndKill(dir, args);
+        const { start, reported } = run;
+        foldSteps += run.foldSteps;
+        foldCopies += run.foldCopies;
+        expect(start).toBe(previousHighest); // the child resumed from what the last round left
+        expect(reported.length).toBeGreaterThan(0);
+        expect(reported.every((b) => Number.isInteger(b) && b > start)).toBe(true);
+        const highestReported = Math.max(...reported);
 
-      const check = new Database(join(dir, "telsim.db"));
-      expect(check.pragma("integrity_check", { simple: true })).toBe("ok");
-      check.close();
+        const check = new Database(join(dir, "telsim.db"));
+        expect(check.pragma("integrity_check", { simple: true })).toBe("ok");
+        check.close();
 
-      const store = new SqliteBalanceStore(dir);
-      try {
-        const balances = new Map((await store.loadAccounts()).map((a) => [a.id, a.balance]));
-        const all = balances.get("acc-all") ?? 0;
-        expect(all).toBeGreaterThanOrEqual(highestReported);
-        for (const b of reported)
-          for (let j = 0; j < TOUCHED; j++)
-            expect(balances.get(`acc-${(b + j) % ROTATING}`) ?? 0).toBeGreaterThanOrEqual(b);
+        // No fold on close: the next child starts on the log as the kill left it.
+        const store = new SqliteBalanceStore(dir, { foldOnClose: false });
+        try {
+          const balances = new Map((await store.loadAccounts()).map((a) => [a.id, a.balance]));
+          const all = balances.get("acc-all") ?? 0;
+          expect(all).toBeGreaterThanOrEqual(highestReported);
 
-        const stored = await store.records({ afterSequence: 0, limit: Number.MAX_SAFE_INTEGER });
-        const numbers = stored.map((s) => Number(s.record.id.slice(2)));
-        const present = new Set(numbers);
-        const missing = reported.filter((b) => !present.has(b));
-        expect(missing).toStrictEqual([]);
-        // Committed in call order: batch numbers only go up with the sequence, no gaps, no repeats.
-        expect(numbers).toStrictEqual(Array.from({ length: numbers.length }, (_, i) => i + 1));
-        // What was stored but not reported (committed, killed before the print) is at the end.
-        expect(all).toBe(numbers.at(-1));
-        previousHighest = all;
-      } finally {
-        await store.close();
+          const stored = await store.records({ afterSequence: 0, limit: Number.MAX_SAFE_INTEGER });
+          const numbers = stored.map((s) => Number(s.record.id.slice(2)));
+          const present = new Set(numbers);
+          const missing = reported.filter((b) => !present.has(b));
+          expect(missing).toStrictEqual([]);
+          // Committed in call order: batch numbers only go up with the sequence, no gaps, no repeats.
+          expect(numbers).toStrictEqual(Array.from({ length: numbers.length }, (_, i) => i + 1));
+          // What was stored but not reported (committed, killed before the print) is at the end.
+          expect(all).toBe(numbers.at(-1));
+          // Batches 1..all are stored, and each account holds the last of them that touched it.
+          const expected = new Map<string, number>([["acc-all", all]]);
+          for (let k = 0; k < rotating; k++) {
+            const b = expectedRotating(k, all, rotating);
+            if (b !== undefined) expected.set(`acc-${k}`, b);
+          }
+          expect(balances).toStrictEqual(expected);
+          previousHighest = all;
+        } finally {
+          await store.close();
+        }
       }
-    }
-  });
+      if (args.length > 0) {
+        expect(foldSteps).toBeGreaterThan(ROUNDS * 5);
+        expect(foldCopies).toBeGreaterThan(0);
+      }
+    },
+  );
 });
 
 describe("SqliteBalanceStore in a process that ends", () => {

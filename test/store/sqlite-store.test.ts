@@ -162,11 +162,26 @@ describe.each(["thread", "inline"] as const)("SqliteBalanceStore (writer: %s)", 
           .prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")
           .pluck()
           .all();
-        expect(tables).toEqual(expect.arrayContaining(["accounts", "cards", "meta", "records"]));
-        const json = db.prepare("SELECT json FROM accounts WHERE id = 'acc-1'").pluck().get() as string;
-        expect(JSON.parse(json)).toEqual(fullAccount("acc-1", { balance: 1 }));
+        expect(tables).toEqual(
+          expect.arrayContaining(["account_log", "accounts", "cards", "meta", "records"]),
+        );
+        // Appended to the journal; folded into accounts on close.
+        const logged = db
+          .prepare("SELECT json FROM account_log WHERE id = 'acc-1' ORDER BY seq DESC")
+          .pluck()
+          .get() as string;
+        expect(JSON.parse(logged)).toEqual(fullAccount("acc-1", { balance: 1 }));
       } finally {
         db.close();
+      }
+      await store.close();
+      const closed = new Database(store.file, { readonly: true });
+      try {
+        expect(closed.prepare("SELECT count(*) FROM account_log").pluck().get()).toBe(0);
+        const json = closed.prepare("SELECT json FROM accounts WHERE id = 'acc-1'").pluck().get() as string;
+        expect(JSON.parse(json)).toEqual(fullAccount("acc-1", { balance: 1 }));
+      } finally {
+        closed.close();
       }
     });
 
@@ -186,7 +201,9 @@ describe.each(["thread", "inline"] as const)("SqliteBalanceStore (writer: %s)", 
       db.close();
       const before = readFileSync(file);
       expect(() => new SqliteBalanceStore(dir)).toThrow(SchemaVersionError);
-      expect(() => new SqliteBalanceStore(dir)).toThrow(/schema version 2, newer than the 1/);
+      expect(() => new SqliteBalanceStore(dir)).toThrow(
+        `schema version ${SCHEMA_VERSION + 1}, newer than the ${SCHEMA_VERSION} this telsim supports`,
+      );
       expect(readFileSync(file).equals(before)).toBe(true);
     });
 
