@@ -15,7 +15,8 @@
  *    OCS_BENCH_RATE (10000, open loop), OCS_BENCH_SESSIONS (1000, when a case names none),
  *    OCS_BENCH_UPDATES (3: CCR-Us per session on average), OCS_BENCH_CONNECTIONS (1 or 2);
  *  - OCS_BENCH_PROFILE=<dir>: server and client run with --cpu-prof into that folder;
- *    OCS_BENCH_NODE_ARGS: extra node flags for the server; OCS_BENCH_DIR: where the data folders go;
+ *    OCS_BENCH_NODE_ARGS: node flags for both processes (default --max-semi-space-size=64, as
+ *    `telsim` runs); OCS_BENCH_DIR: where the data folders go;
  *  - OCS_BENCH_JSON=<file>: appends each case's figures as one JSON line.
  */
 import { type ChildProcess, execFileSync, spawn } from "node:child_process";
@@ -39,7 +40,10 @@ const updates = env("OCS_BENCH_UPDATES", 3);
 const connections = env("OCS_BENCH_CONNECTIONS", 1);
 const profileDir = process.env["OCS_BENCH_PROFILE"];
 const jsonOut = process.env["OCS_BENCH_JSON"];
-const extraNodeArgs = (process.env["OCS_BENCH_NODE_ARGS"] ?? "").split(" ").filter((a) => a !== "");
+/** Both processes run with the young generation `telsim` itself runs with (see cli/telsim.ts). */
+const extraNodeArgs = (process.env["OCS_BENCH_NODE_ARGS"] ?? "--max-semi-space-size=64")
+  .split(" ")
+  .filter((a) => a !== "");
 /** Longest a case may take beyond warm-up and run (provisioning 100,000 accounts, drain, verify). */
 const MARGIN_MS = 240_000;
 
@@ -131,7 +135,7 @@ async function runCase(c: Case): Promise<void> {
     };
     client = spawn(
       process.execPath,
-      [...prof("client"), join(here, "ocs-load-client.js"), JSON.stringify(clientConfig)],
+      [...extraNodeArgs, ...prof("client"), join(here, "ocs-load-client.js"), JSON.stringify(clientConfig)],
       {
         stdio: ["ignore", "pipe", "inherit"],
       },

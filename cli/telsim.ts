@@ -1,4 +1,6 @@
-#!/usr/bin/env node
+#!/usr/bin/env -S node --max-semi-space-size=64
+// 64 MiB semi-spaces: the Gy core allocates per request, and the default young generation spent a
+// fifth of its time in scavenges under load (bench/RESULTS.md, OCS full path).
 import { Command, CommanderError } from "commander";
 import { registerCdrCommand } from "./cdr-command.js";
 import { CliError, ExitCode } from "./cli-error.js";

@@ -110,6 +110,13 @@ export function refusalFor(
   return undefined;
 }
 
+/** A reservation holding nothing yet, added to the account (usage reported without a grant). */
+export function openReservation(account: Account, req: UsageRequest, tccMs: number): Reservation {
+  const r = newReservation(req, tccMs);
+  account.reservations.push(r);
+  return r;
+}
+
 function newReservation(req: UsageRequest, tccMs: number): Reservation {
   return {
     sessionId: req.sessionId,

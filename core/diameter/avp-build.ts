@@ -23,7 +23,11 @@ function canonical64(v: bigint): number | bigint {
 
 /** An AVP of a definition. Enumerated values may be given by name. */
 export function makeAvp(def: AvpDefinition, value: AvpInput): Avp {
-  const base = { code: def.code, vendorId: def.vendorId, flags: flagsFor(def) };
+  // Literal objects, not `{ ...base, … }`: spreading costs microseconds per AVP on V8 11 and gives
+  // every AVP a fresh hidden class.
+  const code = def.code;
+  const vendorId = def.vendorId;
+  const flags = flagsFor(def);
   const bad = (): TypeError =>
     new TypeError(
       `${def.name} (${def.type}) cannot hold ${typeof value === "object" ? "this object" : String(value)}`,
@@ -31,7 +35,7 @@ export function makeAvp(def: AvpDefinition, value: AvpInput): Avp {
   switch (def.type) {
     case "Unsigned32":
       if (typeof value !== "number" || !Number.isInteger(value) || value < 0 || value > U32_MAX) throw bad();
-      return { ...base, type: "Unsigned32", value };
+      return { code, vendorId, flags, type: "Unsigned32", value };
     case "Integer32":
       if (
         typeof value !== "number" ||
@@ -41,37 +45,39 @@ export function makeAvp(def: AvpDefinition, value: AvpInput): Avp {
       ) {
         throw bad();
       }
-      return { ...base, type: "Integer32", value };
+      return { code, vendorId, flags, type: "Integer32", value };
     case "Enumerated": {
       const v = typeof value === "string" ? def.enumValues?.[value] : value;
       if (typeof v !== "number" || !Number.isInteger(v)) throw bad();
-      return { ...base, type: "Enumerated", value: v };
+      return { code, vendorId, flags, type: "Enumerated", value: v };
     }
     case "Unsigned64":
       if (typeof value === "number" && Number.isSafeInteger(value) && value >= 0) {
-        return { ...base, type: "Unsigned64", value };
+        return { code, vendorId, flags, type: "Unsigned64", value };
       }
       if (typeof value === "bigint" && value >= 0n && value <= U64_MAX)
-        return { ...base, type: "Unsigned64", value };
+        return { code, vendorId, flags, type: "Unsigned64", value };
       throw bad();
     case "Integer64":
       if (typeof value === "number" && Number.isSafeInteger(value))
-        return { ...base, type: "Integer64", value };
+        return { code, vendorId, flags, type: "Integer64", value };
       if (typeof value === "bigint" && value >= -(1n << 63n) && value < 1n << 63n) {
-        return { ...base, type: "Integer64", value: canonical64(value) };
+        return { code, vendorId, flags, type: "Integer64", value: canonical64(value) };
       }
       throw bad();
     case "Float32":
     case "Float64":
       if (typeof value !== "number") throw bad();
-      return { ...base, type: def.type, value };
+      return { code, vendorId, flags, type: def.type, value };
     case "OctetString":
       if (typeof value === "string")
-        return { ...base, type: "OctetString", value: Buffer.from(value, "utf8") };
+        return { code, vendorId, flags, type: "OctetString", value: Buffer.from(value, "utf8") };
       if (!(value instanceof Uint8Array)) throw bad();
       // A Buffer is stored as a plain Uint8Array view, the form the decoder produces.
       return {
-        ...base,
+        code,
+        vendorId,
+        flags,
         type: "OctetString",
         value: new Uint8Array(value.buffer, value.byteOffset, value.byteLength),
       };
@@ -80,10 +86,10 @@ export function makeAvp(def: AvpDefinition, value: AvpInput): Avp {
     case "DiameterURI":
     case "IPFilterRule":
       if (typeof value !== "string") throw bad();
-      return { ...base, type: def.type, value };
+      return { code, vendorId, flags, type: def.type, value };
     case "Time":
       if (!(value instanceof Date) || Number.isNaN(value.getTime())) throw bad();
-      return { ...base, type: "Time", value };
+      return { code, vendorId, flags, type: "Time", value };
     case "Address":
       if (
         typeof value !== "object" ||
@@ -93,10 +99,10 @@ export function makeAvp(def: AvpDefinition, value: AvpInput): Avp {
       ) {
         throw bad();
       }
-      return { ...base, type: "Address", value: value as DiameterAddress };
+      return { code, vendorId, flags, type: "Address", value: value as DiameterAddress };
     case "Grouped":
       if (!Array.isArray(value)) throw bad();
-      return { ...base, type: "Grouped", value: value as readonly Avp[] };
+      return { code, vendorId, flags, type: "Grouped", value: value as readonly Avp[] };
   }
 }
 

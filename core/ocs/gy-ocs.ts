@@ -8,9 +8,11 @@ import {
   commitUsage,
   findReservation,
   type GrantOutcome,
+  openReservation,
   releaseHeld,
   removeReservation,
   reserve,
+  type UsageRequest,
 } from "../charging/credit-control.js";
 import { classifyDestination } from "../charging/destination.js";
 import type { ChargingEngine } from "../charging/engine.js";
@@ -33,6 +35,7 @@ import type {
   CreditControlRequest,
   MsccAnswer,
   MsccRequest,
+  Mutable,
   ServiceUnits,
 } from "../diameter/gy/gy-types.js";
 import type { DiameterMessage } from "../diameter/message.js";
@@ -93,29 +96,31 @@ export class GyOcs {
   };
 
   private answer(ccr: CreditControlRequest): { cca: CreditControlAnswer; persist?: Promise<void> } {
-    const base = {
+    const cca: Mutable<CreditControlAnswer> = {
       sessionId: ccr.sessionId,
+      resultCode: ResultCode.SUCCESS,
       originHost: this.options.originHost,
       originRealm: this.options.originRealm,
       requestType: ccr.requestType,
       requestNumber: ccr.requestNumber,
+      mscc: [],
     };
     const account = this.findAccount(ccr);
     if (account === undefined) {
-      return {
-        cca: { ...base, resultCode: ResultCode.USER_UNKNOWN, mscc: [], errorMessage: "unknown subscriber" },
-      };
+      cca.resultCode = ResultCode.USER_UNKNOWN;
+      cca.errorMessage = "unknown subscriber";
+      return { cca };
     }
     if (
       (ccr.requestType === "UPDATE" || ccr.requestType === "TERMINATION") &&
       this.engine.bySessionOf(ccr.sessionId) !== account
     ) {
-      return { cca: { ...base, resultCode: ResultCode.UNKNOWN_SESSION_ID, mscc: [] } };
+      cca.resultCode = ResultCode.UNKNOWN_SESSION_ID;
+      return { cca };
     }
     const plan = this.engine.planOf(account);
     const ctx: MsccContext = { account, plan, ccr, records: [], now: this.engine.clock.now() };
     let mscc: MsccAnswer[];
-    let extra: Partial<CreditControlAnswer> = {};
     switch (ccr.requestType) {
       case "INITIAL":
       case "UPDATE":
@@ -132,18 +137,13 @@ export class GyOcs {
         mscc = ccr.mscc.map((m) => this.sessionMscc(ctx, m));
         this.endSession(ctx);
         break;
-      case "EVENT": {
-        const r = this.event(ctx);
-        mscc = r.mscc;
-        extra = r.extra;
+      case "EVENT":
+        mscc = this.event(ctx, cca);
         break;
-      }
     }
-    const resultCode = commandResult(ccr, mscc);
-    return {
-      cca: { ...base, resultCode, mscc, ...extra },
-      persist: this.engine.persist([account], ctx.records),
-    };
+    cca.mscc = mscc;
+    cca.resultCode = commandResult(ccr, mscc);
+    return { cca, persist: this.engine.persist([account], ctx.records) };
   }
 
   private findAccount(ccr: CreditControlRequest): Account | undefined {
@@ -170,41 +170,47 @@ export class GyOcs {
   private sessionMscc(ctx: MsccContext, m: MsccRequest): MsccAnswer {
     const rg = m.ratingGroup ?? 0;
     const kind = this.ratingGroups[rg];
-    const head = {
-      ratingGroup: rg,
-      ...(m.serviceIdentifier !== undefined ? { serviceIdentifier: m.serviceIdentifier } : {}),
-    };
-    if (kind === undefined) return { ...head, resultCode: ResultCode.RATING_FAILED };
-    const existing = findReservation(ctx.account, ctx.ccr.sessionId, rg);
-    const used = (m.used ?? []).reduce((sum, u) => sum + unitsOf(kind, u), 0);
+    if (kind === undefined) return msccResult(rg, m, ResultCode.RATING_FAILED);
+    let existing = findReservation(ctx.account, ctx.ccr.sessionId, rg);
+    let used = 0;
+    if (m.used !== undefined) for (const u of m.used) used += unitsOf(kind, u);
+    if (existing === undefined && used > 0) {
+      // Usage of a rating group this session holds no reservation for (never granted, or refused
+      // since): still charged, on a reservation opened for it (RFC 4006 §5.1.2 reports usage per MSCC).
+      existing = openReservation(ctx.account, this.usageRequest(ctx, rg, kind, 0), this.engine.config.tccMs);
+    }
     if (existing !== undefined) commitUsage(ctx.account, ctx.plan, existing, used, ctx.now);
     if (ctx.ccr.requestType === "TERMINATION" || m.requested === undefined) {
       if (existing !== undefined) releaseHeld(existing);
-      return { ...head, resultCode: ResultCode.SUCCESS };
+      return msccResult(rg, m, ResultCode.SUCCESS);
     }
-    const outcome = reserve(
-      ctx.account,
-      ctx.plan,
-      {
-        sessionId: ctx.ccr.sessionId,
-        ratingGroup: rg,
-        kind,
-        destination: existing?.destination ?? this.destinationOf(ctx, kind),
-        requested: unitsOf(kind, m.requested),
-        originHost: ctx.ccr.originHost,
-        msisdn: ctx.account.subscribers[0]?.msisdn ?? "",
-        now: ctx.now,
-      },
-      this.engine.config,
-    );
-    return { ...head, ...this.grantAnswer(ctx, kind, outcome) };
+    const request = this.usageRequest(ctx, rg, kind, unitsOf(kind, m.requested), existing?.destination);
+    const answer = this.grantAnswer(ctx, kind, reserve(ctx.account, ctx.plan, request, this.engine.config));
+    answer.ratingGroup = rg;
+    if (m.serviceIdentifier !== undefined) answer.serviceIdentifier = m.serviceIdentifier;
+    return answer;
   }
 
-  private grantAnswer(
+  private usageRequest(
     ctx: MsccContext,
+    ratingGroup: number,
     kind: ServiceKind,
-    outcome: GrantOutcome,
-  ): Omit<MsccAnswer, "ratingGroup"> {
+    requested: number,
+    destination?: DestinationClass,
+  ): UsageRequest {
+    return {
+      sessionId: ctx.ccr.sessionId,
+      ratingGroup,
+      kind,
+      destination: destination ?? this.destinationOf(ctx, kind),
+      requested,
+      originHost: ctx.ccr.originHost,
+      msisdn: ctx.account.subscribers[0]?.msisdn ?? "",
+      now: ctx.now,
+    };
+  }
+
+  private grantAnswer(ctx: MsccContext, kind: ServiceKind, outcome: GrantOutcome): Mutable<MsccAnswer> {
     if (outcome.kind === "refused") return { resultCode: outcome.resultCode };
     const granted = unitsAs(kind, outcome.units);
     const percent = this.options.thresholdPercent ?? 20;
@@ -214,7 +220,7 @@ export class GyOcs {
       const b = ctx.account.buckets.find((x) => x.id === id);
       if (b?.window !== undefined) validity = Math.min(validity, Math.ceil(msUntilWindowEnd(ctx.now) / 1000));
     }
-    const answer: { -readonly [K in keyof MsccAnswer]: MsccAnswer[K] } = {
+    const answer: Mutable<MsccAnswer> = {
       resultCode: ResultCode.SUCCESS,
       granted,
       validityTime: validity,
@@ -276,7 +282,7 @@ export class GyOcs {
   }
 
   /** CCR-EVENT (RFC 4006 §6.3-§6.5): direct debiting, refund, balance check, price enquiry. */
-  private event(ctx: MsccContext): { mscc: MsccAnswer[]; extra: Partial<CreditControlAnswer> } {
+  private event(ctx: MsccContext, cca: Mutable<CreditControlAnswer>): MsccAnswer[] {
     const action = ctx.ccr.requestedAction ?? "DIRECT_DEBITING";
     const mscc: MsccAnswer[] = [];
     let cost = 0;
@@ -337,13 +343,11 @@ export class GyOcs {
         }
       }
     }
-    const extra: Partial<CreditControlAnswer> =
-      action === "CHECK_BALANCE"
-        ? { checkBalanceResult: enough ? "ENOUGH_CREDIT" : "NO_CREDIT" }
-        : action === "PRICE_ENQUIRY" || action === "DIRECT_DEBITING"
-          ? { cost: { minorUnits: cost, currencyCode: CURRENCY_BYN } }
-          : {};
-    return { mscc, extra };
+    if (action === "CHECK_BALANCE") cca.checkBalanceResult = enough ? "ENOUGH_CREDIT" : "NO_CREDIT";
+    else if (action === "PRICE_ENQUIRY" || action === "DIRECT_DEBITING") {
+      cca.cost = { minorUnits: cost, currencyCode: CURRENCY_BYN };
+    }
+    return mscc;
   }
 }
 
@@ -352,6 +356,12 @@ function commandResult(ccr: CreditControlRequest, mscc: readonly MsccAnswer[]): 
   if (ccr.requestType === "TERMINATION" || mscc.length === 0) return ResultCode.SUCCESS;
   if (mscc.some((m) => m.resultCode === ResultCode.SUCCESS)) return ResultCode.SUCCESS;
   return mscc[0]?.resultCode ?? ResultCode.SUCCESS;
+}
+
+function msccResult(ratingGroup: number, m: MsccRequest, resultCode: number): MsccAnswer {
+  const answer: Mutable<MsccAnswer> = { ratingGroup, resultCode };
+  if (m.serviceIdentifier !== undefined) answer.serviceIdentifier = m.serviceIdentifier;
+  return answer;
 }
 
 function unitsOf(kind: ServiceKind, u: ServiceUnits): number {

@@ -36,7 +36,8 @@ const TCC_S = 5;
 /** Load before the kill: at least this long and this many answers. */
 const LOAD_MS = 1500;
 const MIN_ANSWERS = 300;
-const INITIAL = 10_000; // 100.00
+/** Enough that the load before the kill never runs an account dry, however fast the core answers. */
+const INITIAL = 1_000_000; // 10,000.00
 /** business-unlim-1 (corporate rate card): off-net minute 0.15, SMS on-net 0.07 / off-net 0.10. */
 const OFF_NET = "375331234567";
 const MINUTE = 15;
@@ -92,7 +93,7 @@ describe("telsim core killed under Gy load", () => {
         const added = await api(first.base, "POST", "/api/subscribers", {
           ...s,
           plan: OPEN_PLAN,
-          balance: "100.00",
+          balance: "10000.00",
         });
         expect(added.status, JSON.stringify(added.json)).toBe(201);
         buckets.set(s.msisdn, added.json.buckets[0].total as number);

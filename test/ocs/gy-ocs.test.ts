@@ -97,6 +97,36 @@ describe("Gy OCS", () => {
     ).toEqual([["data", 5 * MB, 250, 750]]);
   });
 
+  it("charges usage reported for a rating group the session holds no grant for", async () => {
+    const acc = engine.createAccount({
+      subscribers: [{ msisdn: "375291111111", imsi: "257010000000011" }],
+      planId: "payg",
+      balance: 1000,
+    });
+    const s = client.session({ subscriptionIds: alice });
+    expect(answer(await s.initial([{ ratingGroup: 1, requested: { totalOctets: MB } }])).resultCode).toBe(
+      2001,
+    );
+    // Rating group 1 has a grant; SMS usage (rating group 3) arrives under no grant at all.
+    const u = answer(
+      await s.update([
+        { ratingGroup: 1, requested: {}, used: [{ totalOctets: MB }] },
+        { ratingGroup: 3, used: [{ serviceSpecificUnits: 2 }] },
+      ]),
+    );
+    expect(u.mscc.map((m) => [m.ratingGroup, m.resultCode])).toEqual([
+      [1, 2001],
+      [3, 2001],
+    ]);
+    answer(await s.terminate([{ ratingGroup: 1, used: [{ totalOctets: MB }] }]));
+    const records = (await store.records({})).map((r) => r.record);
+    const sms = records.find((r) => r.ratingGroup === 3);
+    expect(sms).toMatchObject({ kind: "sms", units: 2 });
+    expect(sms?.charge).toBeGreaterThan(0);
+    expect(acc.balance).toBe(1000 - records.reduce((sum, r) => sum + r.charge, 0));
+    expect(acc.reservations).toEqual([]);
+  });
+
   it("gives each rating group its own grant and Result-Code, 5031 for an unknown one", async () => {
     engine.createAccount({
       subscribers: [{ msisdn: "375291111111", imsi: "257010000000011" }],

@@ -19,8 +19,10 @@ import type {
   FinalUnitIndication,
   MsccAnswer,
   MsccRequest,
+  Mutable,
   ReportingReason,
   ServiceUnits,
+  SmsInfo,
   SubscriptionId,
   UsedServiceUnit,
 } from "./gy-types.js";
@@ -108,7 +110,7 @@ function minorUnits(unitValue: readonly Avp[]): number {
 }
 
 function serviceUnits(avps: readonly Avp[]): ServiceUnits {
-  const out: { -readonly [K in keyof ServiceUnits]: ServiceUnits[K] } = {};
+  const out: Mutable<ServiceUnits> = {};
   const time = numberOf(avps, A.ccTime);
   if (time !== undefined) out.time = time;
   const total = units(avps, A.ccTotal);
@@ -138,7 +140,9 @@ function msccRequest(avps: readonly Avp[]): MsccRequest {
   const rsu = groupOf(avps, A.rsu);
   const used: UsedServiceUnit[] = groupsOf(avps, A.usu).map((u) => {
     const reason = reasonOf(u);
-    return reason === undefined ? serviceUnits(u) : { ...serviceUnits(u), reportingReason: reason };
+    const out: Mutable<UsedServiceUnit> = serviceUnits(u);
+    if (reason !== undefined) out.reportingReason = reason;
+    return out;
   });
   const reasons: ReportingReason[] = [];
   for (const a of avps) {
@@ -153,13 +157,13 @@ function msccRequest(avps: readonly Avp[]): MsccRequest {
   }
   const ratingGroup = numberOf(avps, A.ratingGroup);
   const serviceIdentifier = numberOf(avps, A.serviceIdentifier);
-  return {
-    ...(ratingGroup !== undefined ? { ratingGroup } : {}),
-    ...(serviceIdentifier !== undefined ? { serviceIdentifier } : {}),
-    ...(rsu !== undefined ? { requested: serviceUnits(rsu) } : {}),
-    ...(used.length > 0 ? { used } : {}),
-    ...(reasons.length > 0 ? { reportingReasons: reasons } : {}),
-  };
+  const out: Mutable<MsccRequest> = {};
+  if (ratingGroup !== undefined) out.ratingGroup = ratingGroup;
+  if (serviceIdentifier !== undefined) out.serviceIdentifier = serviceIdentifier;
+  if (rsu !== undefined) out.requested = serviceUnits(rsu);
+  if (used.length > 0) out.used = used;
+  if (reasons.length > 0) out.reportingReasons = reasons;
+  return out;
 }
 
 /** The typed CCR, or the protocol error its answer must carry. Assumes the ABNF was checked. */
@@ -196,17 +200,14 @@ export function parseCcr(m: DiameterMessage): CreditControlRequest | DiameterPro
     const recipient = recipientAddress === undefined ? undefined : stringOf(recipientAddress, A.addressData);
     const dcs = numberOf(smsGroup, A.dataCodingScheme);
     const type = numberOf(smsGroup, A.smMessageType);
-    sms = {
-      ...(recipient !== undefined ? { recipient } : {}),
-      ...(dcs !== undefined ? { dataCodingScheme: dcs } : {}),
-      ...(type === 0
-        ? { messageType: "SUBMISSION" as const }
-        : type === 1
-          ? { messageType: "DELIVERY_REPORT" as const }
-          : {}),
-    };
+    const info: Mutable<SmsInfo> = {};
+    if (recipient !== undefined) info.recipient = recipient;
+    if (dcs !== undefined) info.dataCodingScheme = dcs;
+    if (type === 0) info.messageType = "SUBMISSION";
+    else if (type === 1) info.messageType = "DELIVERY_REPORT";
+    sms = info;
   }
-  return {
+  const ccr: Mutable<CreditControlRequest> = {
     sessionId: stringOf(m.avps, A.sessionId) ?? "",
     originHost: stringOf(m.avps, A.originHost) ?? "",
     originRealm: stringOf(m.avps, A.originRealm) ?? "",
@@ -216,15 +217,16 @@ export function parseCcr(m: DiameterMessage): CreditControlRequest | DiameterPro
     requestNumber: numberOf(m.avps, A.requestNumber) ?? 0,
     subscriptionIds,
     mscc: groupsOf(m.avps, A.mscc).map(msccRequest),
-    ...(destinationHost !== undefined ? { destinationHost } : {}),
-    ...(requestedAction !== undefined ? { requestedAction } : {}),
-    ...(eventTimestamp !== undefined ? { eventTimestamp } : {}),
-    ...(terminationCause !== undefined ? { terminationCause } : {}),
-    ...(imeisv !== undefined ? { userEquipmentImeisv: Buffer.from(imeisv).toString("ascii") } : {}),
-    ...(calledStationId !== undefined ? { calledStationId } : {}),
-    ...(calledParty !== undefined ? { calledParty } : {}),
-    ...(sms !== undefined ? { sms } : {}),
   };
+  if (destinationHost !== undefined) ccr.destinationHost = destinationHost;
+  if (requestedAction !== undefined) ccr.requestedAction = requestedAction;
+  if (eventTimestamp !== undefined) ccr.eventTimestamp = eventTimestamp;
+  if (terminationCause !== undefined) ccr.terminationCause = terminationCause;
+  if (imeisv !== undefined) ccr.userEquipmentImeisv = Buffer.from(imeisv).toString("ascii");
+  if (calledStationId !== undefined) ccr.calledStationId = calledStationId;
+  if (calledParty !== undefined) ccr.calledParty = calledParty;
+  if (sms !== undefined) ccr.sms = sms;
+  return ccr;
 }
 
 function finalUnitIndication(g: readonly Avp[]): FinalUnitIndication | undefined {
@@ -238,16 +240,15 @@ function finalUnitIndication(g: readonly Avp[]): FinalUnitIndication | undefined
   }
   const redirect = groupOf(g, A.redirectServer);
   const url = redirect === undefined ? undefined : stringOf(redirect, A.redirectServerAddress);
-  return {
-    action,
-    ...(url !== undefined ? { redirectUrl: url } : {}),
-    ...(rules.length > 0 ? { restrictionFilterRules: rules } : {}),
-    ...(filters.length > 0 ? { filterIds: filters } : {}),
-  };
+  const fui: Mutable<FinalUnitIndication> = { action };
+  if (url !== undefined) fui.redirectUrl = url;
+  if (rules.length > 0) fui.restrictionFilterRules = rules;
+  if (filters.length > 0) fui.filterIds = filters;
+  return fui;
 }
 
 function msccAnswer(g: readonly Avp[]): MsccAnswer {
-  const out: { -readonly [K in keyof MsccAnswer]: MsccAnswer[K] } = {};
+  const out: Mutable<MsccAnswer> = {};
   const set = <K extends keyof MsccAnswer>(k: K, v: MsccAnswer[K] | undefined): void => {
     if (v !== undefined) out[k] = v;
   };
@@ -280,7 +281,7 @@ export function parseCca(m: DiameterMessage): CreditControlAnswer {
   const errorMessage = stringOf(m.avps, A.errorMessage);
   const failed = groupOf(m.avps, A.failedAvp);
   const ccfhName = ccfh === undefined ? undefined : ccFailureHandlings.name(ccfh);
-  return {
+  const cca: Mutable<CreditControlAnswer> = {
     sessionId: stringOf(m.avps, A.sessionId) ?? "",
     resultCode: numberOf(m.avps, A.resultCode) ?? 0,
     originHost: stringOf(m.avps, A.originHost) ?? "",
@@ -288,22 +289,18 @@ export function parseCca(m: DiameterMessage): CreditControlAnswer {
     requestType: requestTypes.name(numberOf(m.avps, A.requestType) ?? 0) ?? "EVENT",
     requestNumber: numberOf(m.avps, A.requestNumber) ?? 0,
     mscc: groupsOf(m.avps, A.mscc).map(msccAnswer),
-    ...(validityTime !== undefined ? { validityTime } : {}),
-    ...(ccfhName !== undefined ? { ccFailureHandling: ccfhName } : {}),
-    ...(cbr === 0
-      ? { checkBalanceResult: "ENOUGH_CREDIT" as const }
-      : cbr === 1
-        ? { checkBalanceResult: "NO_CREDIT" as const }
-        : {}),
-    ...(cost !== undefined
-      ? {
-          cost: {
-            minorUnits: minorUnits(groupOf(cost, A.unitValue) ?? []),
-            currencyCode: numberOf(cost, A.currencyCode) ?? 0,
-          },
-        }
-      : {}),
-    ...(errorMessage !== undefined ? { errorMessage } : {}),
-    ...(failed?.[0] !== undefined ? { failedAvpCode: failed[0].code } : {}),
   };
+  if (validityTime !== undefined) cca.validityTime = validityTime;
+  if (ccfhName !== undefined) cca.ccFailureHandling = ccfhName;
+  if (cbr === 0) cca.checkBalanceResult = "ENOUGH_CREDIT";
+  else if (cbr === 1) cca.checkBalanceResult = "NO_CREDIT";
+  if (cost !== undefined) {
+    cca.cost = {
+      minorUnits: minorUnits(groupOf(cost, A.unitValue) ?? []),
+      currencyCode: numberOf(cost, A.currencyCode) ?? 0,
+    };
+  }
+  if (errorMessage !== undefined) cca.errorMessage = errorMessage;
+  if (failed?.[0] !== undefined) cca.failedAvpCode = failed[0].code;
+  return cca;
 }

@@ -115,3 +115,6 @@ export interface CreditControlAnswer {
   readonly errorMessage?: string;
   readonly failedAvpCode?: number;
 }
+
+/** The writable form of a view type, for building one field by field without object spread. */
+export type Mutable<T> = { -readonly [K in keyof T]: T[K] };
