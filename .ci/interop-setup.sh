@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
 # Installs the real peers the interop tests (test/interop) run against, from Debian's packages:
 # freeDiameter's daemon (freeDiameterd) with its extensions (dict_nasreq, dict_dcca,
-# dict_dcca_3gpp, acl_wl, dbg_msg_dumps, ...), and tshark/dumpcap to capture and decode.
+# dict_dcca_3gpp, acl_wl, dbg_msg_dumps, ...), tshark/dumpcap to capture and decode, and Perl
+# Net::SMPP as an independent ESME.
 # Idempotent and non-interactive: does nothing when everything is there; runs as root (CI) or
 # through sudo.
 set -euo pipefail
 
-packages=(freediameterd freediameter-extensions tshark)
+packages=(freediameterd freediameter-extensions tshark libnet-smpp-perl)
 
 missing=()
 for p in "${packages[@]}"; do
@@ -43,4 +44,5 @@ fi
 
 command -v freeDiameterd >/dev/null
 command -v tshark >/dev/null
+perl -MNet::SMPP -e 1
 echo "== interop peers installed: $(freeDiameterd --version 2>/dev/null | head -n 1 || true); $(tshark --version | head -n 1)"
