@@ -79,7 +79,7 @@ export class SimIssuer {
   }
 }
 
-/** What the account keeps of the card: enough for the HLR/AuC to authenticate it. */
+/** What the account keeps of the card: what the HLR/AuC needs to authenticate it, and PUK1. */
 export function accountSimOf(sim: IssuedSim): AccountSim {
-  return { iccid: sim.iccid, k: sim.k, opc: sim.opc, sqn: 0 };
+  return { iccid: sim.iccid, k: sim.k, opc: sim.opc, sqn: 0, puk1: sim.puk1 };
 }

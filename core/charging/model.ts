@@ -178,6 +178,8 @@ export interface AccountSim {
   readonly opc: string;
   /** The network's last SQN for this subscriber (TS 33.102 Annex C). */
   sqn: number;
+  /** PUK1 as the operator keeps it (customer care, the `*141*3*6#` self-care check). */
+  readonly puk1?: string;
 }
 
 /** What the OCS reports after each completed session or event. */

@@ -65,7 +65,7 @@ describe("POST /api/subscribers", () => {
     expect(sim.puk2).toMatch(/^\d{8}$/);
     const stored = await t.node.store.loadAccounts();
     expect(stored).toHaveLength(1);
-    expect(stored[0]?.sim).toEqual({ iccid: sim.iccid, k: sim.k, opc: sim.opc, sqn: 0 });
+    expect(stored[0]?.sim).toEqual({ iccid: sim.iccid, k: sim.k, opc: sim.opc, sqn: 0, puk1: sim.puk1 });
     expect(stored[0]?.creditLimit).toBe(800);
   });
 
