@@ -7,6 +7,7 @@ import { CliError, ExitCode } from "./cli-error.js";
 import { registerCoreCommand } from "./core-command.js";
 import { registerDemoCommand } from "./demo-command.js";
 import { registerGyCommand, registerGyStubCommand } from "./gy-command.js";
+import { registerHandsetCommand } from "./handset-command.js";
 import { registerSimCommands } from "./sim-commands.js";
 import { registerSubscriberCommand } from "./subscriber-command.js";
 
@@ -24,6 +25,7 @@ registerDemoCommand(program);
 registerCdrCommand(program);
 registerCoreCommand(program);
 registerSubscriberCommand(program);
+registerHandsetCommand(program);
 
 try {
   await program.parseAsync(process.argv);
