@@ -30,6 +30,7 @@ describe("README commands", () => {
       "sim milenage",
       "gy --port",
       "gy-stub-ocs",
+      "handset --at",
     ]) {
       expect(blocks.join("\n")).toContain(`./telsim ${command}`);
     }
@@ -50,5 +51,9 @@ describe("README commands", () => {
     expect(out).toMatch(/^2,sms-[^,]+,acc-1,375291234567,.*,sms,3,/m);
     expect(out).toMatch(/^3,data-[^,]+,acc-1,375291234567,demo-1,data,1,.*,524288,0\.00,internet=524288,/m);
     expect(out).toContain('{"cards":1000,"format":"csv"}');
+    // The AT console: a wrong PIN, the tries left, the right one, identities.
+    expect(out).toContain("+CME ERROR: 16\r\n");
+    expect(out).toContain("+CPINR: SIM PIN,2,3\r\n");
+    expect(out.match(/\r\n\d{15}\r\n/g)).toHaveLength(2); // AT+CIMI, then the IMEI for *#06#
   }, 150_000);
 });
