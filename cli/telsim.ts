@@ -6,6 +6,7 @@ import { registerCdrCommand } from "./cdr-command.js";
 import { CliError, ExitCode } from "./cli-error.js";
 import { registerCoreCommand } from "./core-command.js";
 import { registerDemoCommand } from "./demo-command.js";
+import { registerFarmCommand } from "./farm-command.js";
 import { registerGyCommand, registerGyStubCommand } from "./gy-command.js";
 import { registerHandsetCommand } from "./handset-command.js";
 import { registerSimCommands } from "./sim-commands.js";
@@ -26,6 +27,7 @@ registerCdrCommand(program);
 registerCoreCommand(program);
 registerSubscriberCommand(program);
 registerHandsetCommand(program);
+registerFarmCommand(program);
 
 try {
   await program.parseAsync(process.argv);

@@ -25,6 +25,7 @@ import { DiameterServer } from "./diameter/server.js";
 import { GyOcs } from "./ocs/gy-ocs.js";
 import type { BalanceStore } from "./store/balance-store.js";
 import { MemoryBalanceStore } from "./store/memory-store.js";
+import { type NetworkNode, type NetworkOptions, startNetwork } from "./network/network-node.js";
 import { SqliteBalanceStore } from "./store/sqlite-store.js";
 
 export interface CoreOptions {
@@ -46,9 +47,14 @@ export interface CoreOptions {
   /** How often fees and Tcc are checked (ms of the clock). */
   readonly feeIntervalMs?: number;
   readonly tccIntervalMs?: number;
+  /** The network edge (HLR, MSC, PGW) and the handset link at ws://<http>/ws; off when absent. */
+  readonly network?: NetworkOptions;
 }
 
 export class CoreNode {
+  /** The network edge, when `network` was given. */
+  network: NetworkNode | undefined;
+
   private constructor(
     readonly catalog: Catalog,
     readonly store: BalanceStore,
@@ -169,6 +175,26 @@ export class CoreNode {
     );
     fees.start();
     tcc.start();
+    if (options.network !== undefined) {
+      try {
+        node.network = await startNetwork(
+          {
+            engine,
+            clock,
+            logger,
+            ownOcs: { host: address.host, port: address.port, realm: originRealm },
+            catalog,
+            cards: adminContext.cards,
+            httpServer: admin.httpServer,
+            notifySessions: (a, what) => node?.notifySessions(a, what),
+          },
+          options.network,
+        );
+      } catch (e) {
+        await node.stop();
+        throw e;
+      }
+    }
     return node;
   }
 
@@ -217,6 +243,7 @@ export class CoreNode {
   }
 
   async stop(): Promise<void> {
+    await this.network?.close();
     await this.admin.close();
     this.fees.stop();
     this.tcc.stop();

@@ -56,6 +56,11 @@ export class AdminHttpServer {
     });
   }
 
+  /** The node:http server, for protocols that upgrade on its port (the handset link at /ws). */
+  get httpServer(): Server {
+    return this.server;
+  }
+
   listen(): Promise<{ host: string; port: number }> {
     const host = this.options.host ?? "127.0.0.1";
     return new Promise((resolve, reject) => {
