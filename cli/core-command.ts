@@ -167,7 +167,12 @@ export function mergeSettings(config: CoreSettings, flags: CoreFlags): CoreOptio
 
 async function runCore(flags: CoreFlags): Promise<void> {
   const config = flags.config !== undefined ? loadCoreConfig(flags.config) : {};
-  const options: CoreOptions = { ...mergeSettings(config, flags), logger: stderrLogger("telsim-core") };
+  const options: CoreOptions = {
+    ...mergeSettings(config, flags),
+    logger: stderrLogger("telsim-core"),
+    // The network edge (HLR/AuC, MSC, PGW, built-in USSD) with the handset link at ws://<http>/ws.
+    network: {},
+  };
   let node: CoreNode;
   try {
     node = await CoreNode.start(options);
@@ -178,7 +183,7 @@ async function runCore(flags: CoreFlags): Promise<void> {
   const h = node.httpAddress;
   const data = options.memory ? "in memory" : `in ${resolve(options.dataDir ?? "telsim-data")}`;
   process.stderr.write(
-    `telsim core: diameter ${d.host}:${d.port}, http http://${h.host}:${h.port}, data ${data} (pid ${process.pid})\n`,
+    `telsim core: diameter ${d.host}:${d.port}, http http://${h.host}:${h.port}, handsets ws://${h.host}:${h.port}/ws, data ${data} (pid ${process.pid})\n`,
   );
   const reason = await untilStopped(flags.duration);
   await node.stop();
