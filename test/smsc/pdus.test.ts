@@ -168,10 +168,16 @@ describe("requests from an ESME", () => {
     );
     smsc = h.smsc;
     const e = await esme();
-    const r = await e.session.request(submitSm({ service_type: "USSD", ussd_service_op: 2, short_message: Buffer.from("1. Balance") }));
+    const r = await e.session.request(
+      submitSm({ service_type: "USSD", ussd_service_op: 2, short_message: Buffer.from("1. Balance") }),
+    );
     expect(r).toMatchObject({ command_status: 0, message_id: "ussd-1" });
     expect(seen).toEqual([["demo", "submit_sm", 2]]);
-    expect(e.delivered[0]).toMatchObject({ service_type: "USSD", ussd_service_op: 18, destination_addr: "150" });
+    expect(e.delivered[0]).toMatchObject({
+      service_type: "USSD",
+      ussd_service_op: 18,
+      destination_addr: "150",
+    });
     expect(h.smsc.stats().totals.accepted).toBe(0);
   });
 
