@@ -9,6 +9,7 @@ import { registerDemoCommand } from "./demo-command.js";
 import { registerFarmCommand } from "./farm-command.js";
 import { registerGyCommand, registerGyStubCommand } from "./gy-command.js";
 import { registerHandsetCommand } from "./handset-command.js";
+import { registerRunCommand } from "./run-command.js";
 import { registerSimCommands } from "./sim-commands.js";
 import { registerSubscriberCommand } from "./subscriber-command.js";
 
@@ -26,6 +27,7 @@ registerDemoCommand(program);
 registerCdrCommand(program);
 registerCoreCommand(program);
 registerSubscriberCommand(program);
+registerRunCommand(program);
 registerHandsetCommand(program);
 registerFarmCommand(program);
 
