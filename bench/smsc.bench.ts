@@ -190,7 +190,7 @@ export async function run(): Promise<void> {
         `  accepted ${n(result.accepted)} of ${n(result.submitted)} (refused ${JSON.stringify(result.refused)}, errors ${result.errors}); ` +
         `receipts delivered ${n(result.receipts)} (not DELIVRD ${result.notDelivered}), missing ${result.missingReceipts}, unknown ${result.unknownReceipts}, drain ${n(result.drainMs)} ms\n` +
         `  SMSC DELIVRD ${n(delivered)}, receipts queued ${n(stats.receipts["DELIVRD"] ?? 0)}, dropped ${stats.receiptsDropped}; OCS SMS records ${n(charged)}; ` +
-        `CPU per SMS: SMSC+OCS process ${cpuUs} µs (wall ${n(Math.round(serverWall))} ms), ESME ${esmeUs} µs\n` +
+        `CPU per SMS: SMSC+OCS process ${cpuUs} µs, ESME ${esmeUs} µs (wall ${n(Math.round(serverWall))} ms)\n` +
         `  none lost: ${ok ? "OK" : "FAILED"}\n`,
     );
   } finally {

@@ -330,7 +330,11 @@ export class DeliveryEngine {
     d.doneAt = now;
     d.generation++;
     this.setPhase(d, "final");
-    if (d.target.kind === "handset") this.waitingFor.get(d.target.msisdn)?.delete(d);
+    if (d.target.kind === "handset") {
+      const waiting = this.waitingFor.get(d.target.msisdn);
+      if (waiting !== undefined && waiting.delete(d) && waiting.size === 0)
+        this.waitingFor.delete(d.target.msisdn);
+    }
     const m = d.message;
     m.pending--;
     const name = RECEIPT_STAT[state] ?? "UNKNOWN";

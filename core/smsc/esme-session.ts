@@ -306,16 +306,10 @@ export class EsmeSession {
 
   private onTransmit(pdu: TransmitPdu): void {
     const bind = this.bind;
-    const destination =
-      pdu.command === "submit_multi"
-        ? (() => {
-            const first = pdu.dest_address[0];
-            return first !== undefined && "destination_addr" in first ? first.destination_addr : undefined;
-          })()
-        : "destination_addr" in pdu
-          ? pdu.destination_addr
-          : undefined;
-    const action = this.inject(pdu.command, bind?.account.systemId, destination);
+    const action =
+      this.host.injection.size === 0
+        ? undefined
+        : this.inject(pdu.command, bind?.account.systemId, destinationOf(pdu));
     if (this.preempted(pdu, action)) return;
     if (bind === undefined || !this.canTransmit()) {
       this.session.respond(pdu, { command_status: CommandStatus.ESME_RINVBNDSTS });
@@ -426,4 +420,13 @@ export class EsmeSession {
   get counters(): BindCounters | undefined {
     return this.bind?.counters;
   }
+}
+
+/** The destination injection rules look at: the first SME address of a submit_multi. */
+function destinationOf(pdu: TransmitPdu): string | undefined {
+  if (pdu.command === "submit_multi") {
+    const first = pdu.dest_address[0];
+    return first !== undefined && "destination_addr" in first ? first.destination_addr : undefined;
+  }
+  return "destination_addr" in pdu ? pdu.destination_addr : undefined;
 }

@@ -260,7 +260,6 @@ export class SubmitService {
         "daily-quota",
         `daily quota of ${account.dailyQuota} used up`,
       );
-    if (fields.replace_if_present_flag === 1) this.replaceIfPresent(account.systemId, intake.content, addr);
     const recipients = [{ destination: { ton, npi, addr }, target }];
     const charged = this.chargeFor(account.chargingMsisdn, addr, intake.content, "mt");
     const finish = (refusal: ChargeRefusal | undefined): SubmitResult => {
@@ -270,6 +269,7 @@ export class SubmitService {
       }
       from.counters.accepted++;
       this.o.counters.accepted++;
+      if (fields.replace_if_present_flag === 1) this.replaceIfPresent(account.systemId, intake.content, addr);
       return { ok: true, message: this.build(this.esmeOrigin(account), intake, recipients), unsuccess: [] };
     };
     return isPromise(charged) ? charged.then(finish) : finish(charged);
