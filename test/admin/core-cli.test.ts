@@ -204,7 +204,9 @@ describe("telsim core", () => {
       "20",
     ]);
     try {
-      expect(line).toMatch(/diameter 127\.0\.0\.1:\d+, http http:\/\/127\.0\.0\.1:\d+, data in memory/);
+      expect(line).toMatch(
+        /diameter 127\.0\.0\.1:\d+, http http:\/\/127\.0\.0\.1:\d+, handsets ws:\/\/127\.0\.0\.1:\d+\/ws, data in memory/,
+      );
       const add = await telsim([
         ...["subscriber", "add", "--api", base, "--msisdn", ALICE.msisdn, "--imsi", ALICE.imsi],
         ...["--plan", OPEN_PLAN, "--balance", "10.00"],
