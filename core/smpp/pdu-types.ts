@@ -321,6 +321,22 @@ export interface ResponseCommandOf {
   unbind: "unbind_resp";
 }
 
+/** The same as a value: the response command of each request. */
+export const RESPONSE_COMMAND: { readonly [C in RequestCommand]: ResponseCommandOf[C] } = {
+  bind_transmitter: "bind_transmitter_resp",
+  bind_receiver: "bind_receiver_resp",
+  bind_transceiver: "bind_transceiver_resp",
+  submit_sm: "submit_sm_resp",
+  submit_multi: "submit_multi_resp",
+  data_sm: "data_sm_resp",
+  deliver_sm: "deliver_sm_resp",
+  query_sm: "query_sm_resp",
+  cancel_sm: "cancel_sm_resp",
+  replace_sm: "replace_sm_resp",
+  enquire_link: "enquire_link_resp",
+  unbind: "unbind_resp",
+};
+
 /** What a request may be answered with: its own response, or generic_nack (SMPP 3.4 §4.3). */
 export type ResponseTo<C extends RequestCommand> = PduOf<ResponseCommandOf[C]> | GenericNack;
 

@@ -31,6 +31,7 @@ import type {
   ResponseTo,
   UnansweredPdu,
 } from "./pdu-types.js";
+import { RESPONSE_COMMAND } from "./pdu-types.js";
 import { SmppSessionError } from "./session-error.js";
 
 export interface SmppSessionOptions {
@@ -91,21 +92,6 @@ export interface SmppSessionStats {
 export type ResponseFields<C extends RequestCommand> = Partial<
   Omit<PduOf<ResponseCommandOf[C]>, "command" | "sequence_number">
 >;
-
-const RESPONSE_COMMAND: { readonly [C in RequestCommand]: ResponseCommandOf[C] } = {
-  bind_transmitter: "bind_transmitter_resp",
-  bind_receiver: "bind_receiver_resp",
-  bind_transceiver: "bind_transceiver_resp",
-  submit_sm: "submit_sm_resp",
-  submit_multi: "submit_multi_resp",
-  data_sm: "data_sm_resp",
-  deliver_sm: "deliver_sm_resp",
-  query_sm: "query_sm_resp",
-  cancel_sm: "cancel_sm_resp",
-  replace_sm: "replace_sm_resp",
-  enquire_link: "enquire_link_resp",
-  unbind: "unbind_resp",
-};
 
 interface Pending {
   pdu: OutboundPdu;

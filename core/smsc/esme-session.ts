@@ -27,6 +27,7 @@ import type {
   SubmitSm,
 } from "../smpp/pdu-types.js";
 import type { InboundRequest, ResponseFields, SmppSession } from "../smpp/smpp-session.js";
+import { RESPONSE_COMMAND } from "../smpp/pdu-types.js";
 import type { BindRegistry } from "./bind-registry.js";
 import type { DeliveryEngine } from "./delivery-engine.js";
 import type { EsmeOutbox } from "./esme-outbox.js";
@@ -67,22 +68,6 @@ interface Bound extends Submitter {
   readonly boundAt: number;
   readonly meter: RateMeter;
 }
-
-/** The response of each request this adapter answers. */
-const RESPONSE_OF: { readonly [C in RequestPdu["command"]]: `${C}_resp` } = {
-  bind_transmitter: "bind_transmitter_resp",
-  bind_receiver: "bind_receiver_resp",
-  bind_transceiver: "bind_transceiver_resp",
-  submit_sm: "submit_sm_resp",
-  submit_multi: "submit_multi_resp",
-  data_sm: "data_sm_resp",
-  deliver_sm: "deliver_sm_resp",
-  query_sm: "query_sm_resp",
-  cancel_sm: "cancel_sm_resp",
-  replace_sm: "replace_sm_resp",
-  enquire_link: "enquire_link_resp",
-  unbind: "unbind_resp",
-};
 
 const MODE_OF = {
   bind_transmitter: "transmitter",
@@ -240,7 +225,7 @@ export class EsmeSession {
   /** session.respond without its object spread: the fields object is ours, so it is completed in place. */
   private reply<R extends RequestPdu>(pdu: R, fields: ResponseFields<R["command"]>): void {
     const out = fields as Record<string, unknown>;
-    out.command = RESPONSE_OF[pdu.command];
+    out.command = RESPONSE_COMMAND[pdu.command];
     out.sequence_number = pdu.sequence_number;
     this.session.send(out as unknown as OutboundPdu);
   }
