@@ -115,7 +115,8 @@ describe("data sessions with octet charging", () => {
     s.account.balance = 10_000;
     const grant = await start();
     expect(grant.validityTime).toBe(600);
-    await core.advance(601_000, 30_000);
+    // Steps well under the watchdog interval (Tw 30 s), so each DWR is answered before the next.
+    await core.advance(601_000, 2_000);
     const pushed = await farm.take(1, "data-grant", (f) => f.correlation === 0);
     expect(pushed.message).toMatchObject({ sessionId: grant.sessionId, octets: 10 * MB });
   });
