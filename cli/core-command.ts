@@ -1,7 +1,9 @@
 /**
- * `telsim core`: runs the OCS (Gy over Diameter) and its admin HTTP API (core/admin) until SIGINT
- * or SIGTERM, or for `--duration` seconds; then stops cleanly (DPR to every peer, store closed).
- * Settings come from `--config FILE` (YAML, same names in camelCase) and are overridden by flags.
+ * `telsim core`: runs the OCS (Gy over Diameter), its admin HTTP API (core/admin), the network
+ * edge with the handset link (ws://<http>/ws), the SMSC (SMPP, default 127.0.0.1:2775) and the
+ * USSD gateway until SIGINT or SIGTERM, or for `--duration` seconds; then stops cleanly (DPR to
+ * every peer, unbind to every ESME, store closed). Settings come from `--config FILE` (YAML, same
+ * names in camelCase, plus the `smsc:` and `ussd:` sections) and are overridden by flags.
  * Exit codes: 0 stopped; 2 bad options, config or catalog; 3 a port in use or another listen error.
  */
 import { readFileSync } from "node:fs";
@@ -12,6 +14,10 @@ import { CatalogError } from "../core/charging/catalog.js";
 import { stderrLogger } from "../core/diameter/logger.js";
 import { CoreNode, type CoreOptions } from "../core/node.js";
 import { StoreError } from "../core/store/store-errors.js";
+import { SmscConfigError, smscConfigFrom } from "../core/smsc/smsc-config-file.js";
+import type { SmscConfig } from "../core/smsc/smsc-config.js";
+import { ussdConfigFrom, type UssdConfig } from "../core/ussd/ussd-config.js";
+import { UssdError } from "../core/ussd/ussd-errors.js";
 import { CliError, ExitCode } from "./cli-error.js";
 
 /** What a config file may hold; flags of the same meaning override it. */
@@ -24,9 +30,14 @@ export interface CoreSettings {
   catalog?: string;
   originHost?: string;
   originRealm?: string;
+  smppPort?: number;
+  /** The `smsc:` section (core/smsc/smsc-config-file.ts). */
+  smsc?: SmscConfig;
+  /** The `ussd:` section (core/ussd/ussd-config.ts). */
+  ussd?: UssdConfig;
 }
 
-const SETTING_TYPES: Record<keyof CoreSettings, "string" | "port" | "boolean"> = {
+const SETTING_TYPES: Record<keyof CoreSettings, "string" | "port" | "boolean" | "section"> = {
   host: "string",
   diameterPort: "port",
   httpPort: "port",
@@ -35,6 +46,9 @@ const SETTING_TYPES: Record<keyof CoreSettings, "string" | "port" | "boolean"> =
   catalog: "string",
   originHost: "string",
   originRealm: "string",
+  smppPort: "port",
+  smsc: "section",
+  ussd: "section",
 };
 
 interface CoreFlags extends CoreSettings {
@@ -74,6 +88,7 @@ export function registerCoreCommand(program: Command): void {
     .option("--host <address>", "address to listen on (default 127.0.0.1)", nonEmpty("--host"))
     .option("--diameter-port <port>", "Diameter (Gy) port (default 3868)", portOption("--diameter-port"))
     .option("--http-port <port>", "admin HTTP API port (default 8080)", portOption("--http-port"))
+    .option("--smpp-port <port>", "SMPP port of the SMSC (default 2775)", portOption("--smpp-port"))
     .addOption(
       new Option("--data <dir>", "data folder of the SQLite store (default ./telsim-data)")
         .argParser(nonEmpty("--data"))
@@ -134,12 +149,30 @@ export function loadCoreConfig(path: string): CoreSettings {
     if (type === "port" && (typeof v !== "number" || !Number.isInteger(v) || v < 0 || v > 65535)) {
       throw bad("a port 0-65535");
     }
+    if (type === "section") {
+      settings[key] = sectionOf(key, v, path);
+      continue;
+    }
     settings[key] = key === "data" || key === "catalog" ? resolve(dirname(path), v as string) : v;
   }
   if (settings.data !== undefined && settings.memory === true) {
     throw new CliError(ExitCode.invalidInput, `--config ${path}: data and memory exclude each other`);
   }
   return settings as CoreSettings;
+}
+
+function sectionOf(key: string, value: unknown, path: string): SmscConfig | UssdConfig {
+  try {
+    return key === "smsc" ? smscConfigFrom(value) : ussdConfigFrom(value);
+  } catch (e) {
+    if (e instanceof SmscConfigError || e instanceof UssdError) {
+      throw new CliError(
+        ExitCode.invalidInput,
+        `--config ${path}: ${e.message.split("\n").join(`\n--config ${path}: `)}`,
+      );
+    }
+    throw e;
+  }
 }
 
 /** Config file, then flags: a flag wins; --data on the command line turns a configured memory off. */
@@ -153,6 +186,7 @@ export function mergeSettings(config: CoreSettings, flags: CoreFlags): CoreOptio
   const catalog = pick("catalog");
   const originHost = pick("originHost");
   const originRealm = pick("originRealm");
+  const smppPort = pick("smppPort");
   return {
     memory,
     ...(!memory && data !== undefined ? { dataDir: data } : {}),
@@ -162,6 +196,15 @@ export function mergeSettings(config: CoreSettings, flags: CoreFlags): CoreOptio
     ...(catalog !== undefined ? { catalogPath: catalog } : {}),
     ...(originHost !== undefined ? { originHost } : {}),
     ...(originRealm !== undefined ? { originRealm } : {}),
+    // The network edge (HLR/AuC, MSC, PGW, USSD) with the handset link at ws://<http>/ws, and the SMSC.
+    network: {
+      ...(config.ussd !== undefined ? { ussd: config.ussd } : {}),
+      smsc: {
+        ...(config.smsc !== undefined ? { config: config.smsc } : {}),
+        ...(host !== undefined ? { host } : {}),
+        ...(smppPort !== undefined ? { port: smppPort } : {}),
+      },
+    },
   };
 }
 
@@ -170,8 +213,6 @@ async function runCore(flags: CoreFlags): Promise<void> {
   const options: CoreOptions = {
     ...mergeSettings(config, flags),
     logger: stderrLogger("telsim-core"),
-    // The network edge (HLR/AuC, MSC, PGW, built-in USSD) with the handset link at ws://<http>/ws.
-    network: {},
   };
   let node: CoreNode;
   try {
@@ -181,9 +222,10 @@ async function runCore(flags: CoreFlags): Promise<void> {
   }
   const d = node.diameterAddress;
   const h = node.httpAddress;
+  const s = node.network?.smppAddress;
   const data = options.memory ? "in memory" : `in ${resolve(options.dataDir ?? "telsim-data")}`;
   process.stderr.write(
-    `telsim core: diameter ${d.host}:${d.port}, http http://${h.host}:${h.port}, handsets ws://${h.host}:${h.port}/ws, data ${data} (pid ${process.pid})\n`,
+    `telsim core: diameter ${d.host}:${d.port}, http http://${h.host}:${h.port}, handsets ws://${h.host}:${h.port}/ws, smpp ${s?.host}:${s?.port}, data ${data} (pid ${process.pid})\n`,
   );
   const reason = await untilStopped(flags.duration);
   await node.stop();

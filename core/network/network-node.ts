@@ -19,6 +19,14 @@ import type { Account } from "../charging/model.js";
 import { type Seed, SeededRandom } from "../../sim/random.js";
 import { NetworkEdge, type NetworkEdgeOptions, type UssdPort } from "./edge.js";
 import { WsLinkServer, type WsLinkServerOptions } from "./link/ws-link-server.js";
+import { GySmsCharger } from "../smsc/gy-sms-charger.js";
+import { Smsc } from "../smsc/smsc.js";
+import {
+  DEFAULT_PORT as DEFAULT_SMPP_PORT,
+  DEFAULT_SMSC_CONFIG,
+  type SmscConfig,
+} from "../smsc/smsc-config.js";
+import { smscSmsRouter } from "./smsc-router.js";
 
 /** Where the MSC and PGW send their CCRs. */
 export interface OcsTarget {
@@ -44,7 +52,18 @@ export interface NetworkOptions {
   readonly webSocket?: boolean;
   readonly link?: WsLinkServerOptions;
   readonly ussd?: UssdConfig;
+  /** The SMSC: SMPP for ESMEs, SMS between handsets, USSD over SMPP; off when absent. */
+  readonly smsc?: SmscNetworkOptions;
   readonly edge?: Omit<NetworkEdgeOptions, "engine" | "randomBytes" | "clock" | "logger" | "gy" | "ussd">;
+}
+
+export interface SmscNetworkOptions {
+  /** Default DEFAULT_SMSC_CONFIG (the demo ESME account, outcomes from the network). */
+  readonly config?: SmscConfig;
+  /** Default 127.0.0.1. */
+  readonly host?: string;
+  /** SMPP port; 0 picks a free one. Default 2775. */
+  readonly port?: number;
 }
 
 export interface NetworkContext {
@@ -66,6 +85,9 @@ export interface NetworkNode {
   readonly gy: GyClient;
   readonly ussd: UssdCore;
   readonly links: WsLinkServer | undefined;
+  /** The SMSC, when `smsc` was given, and where its SMPP server listens. */
+  readonly smsc: Smsc | undefined;
+  readonly smppAddress: { readonly host: string; readonly port: number } | undefined;
   close(): Promise<void>;
 }
 
@@ -126,12 +148,43 @@ export async function startNetwork(ctx: NetworkContext, options: NetworkOptions 
     links.attach(ctx.httpServer);
   }
   const built = edge;
+  let smsc: Smsc | undefined;
+  let smppAddress: { host: string; port: number } | undefined;
+  if (options.smsc !== undefined) {
+    smsc = new Smsc({
+      config: options.smsc.config ?? DEFAULT_SMSC_CONFIG,
+      clock: ctx.clock,
+      logger: ctx.logger,
+      charger: new GySmsCharger(gy, { clock: ctx.clock }),
+      mobile: built,
+      rng: random.stream(3),
+    });
+    const sms = smsc;
+    built.setSmsRouter(smscSmsRouter(sms));
+    built.onAttached = (msisdn) => sms.handsetAttached(msisdn);
+    try {
+      smppAddress = await sms.listen({
+        host: options.smsc.host ?? "127.0.0.1",
+        port: options.smsc.port ?? DEFAULT_SMPP_PORT,
+      });
+    } catch (e) {
+      await sms.close();
+      await links?.close();
+      built.close();
+      ussd.close();
+      await gy.close();
+      throw e;
+    }
+  }
   return {
     edge: built,
     gy,
     ussd,
     links,
+    smsc,
+    smppAddress,
     close: async () => {
+      await smsc?.close();
       await links?.close();
       built.close();
       ussd.close();

@@ -4,6 +4,7 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { connectAndBind } from "../../core/smpp/smpp-client.js";
 import { ROOT, TELSIM, telsim } from "../cli.js";
 import { ALICE, api, BOB, OPEN_PLAN, startNode, type TestNode } from "./helpers.js";
 
@@ -200,12 +201,14 @@ describe("telsim core", () => {
       "0",
       "--http-port",
       "0",
+      "--smpp-port",
+      "0",
       "--duration",
       "20",
     ]);
     try {
       expect(line).toMatch(
-        /diameter 127\.0\.0\.1:\d+, http http:\/\/127\.0\.0\.1:\d+, handsets ws:\/\/127\.0\.0\.1:\d+\/ws, data in memory/,
+        /diameter 127\.0\.0\.1:\d+, http http:\/\/127\.0\.0\.1:\d+, handsets ws:\/\/127\.0\.0\.1:\d+\/ws, smpp 127\.0\.0\.1:\d+, data in memory/,
       );
       const add = await telsim([
         ...["subscriber", "add", "--api", base, "--msisdn", ALICE.msisdn, "--imsi", ALICE.imsi],
@@ -216,6 +219,25 @@ describe("telsim core", () => {
       expect(JSON.parse(show.stdout).balance).toBe("10.00");
       const metrics = await (await fetch(`${base}/metrics`)).text();
       expect(metrics).toContain('telsim_accounts{state="active"} 1');
+      // The SMSC: the documented demo ESME binds, and a message from Alice is charged through Gy.
+      const port = Number(/smpp 127\.0\.0\.1:(\d+)/.exec(line)?.[1]);
+      const { session } = await connectAndBind({
+        port,
+        mode: "transceiver",
+        system_id: "demo",
+        password: "demopass",
+      });
+      try {
+        const ok = await session.request({
+          command: "submit_sm",
+          source_addr: ALICE.msisdn,
+          destination_addr: "375290000099",
+          short_message: Buffer.from("hello"),
+        });
+        expect(ok.command_status).toBe(0);
+      } finally {
+        await session.unbind();
+      }
     } finally {
       child.kill("SIGTERM");
     }
@@ -229,6 +251,8 @@ describe("telsim core", () => {
       "--diameter-port",
       "0",
       "--http-port",
+      "0",
+      "--smpp-port",
       "0",
       "--duration",
       "1",
@@ -247,6 +271,8 @@ describe("telsim core", () => {
       "0",
       "--http-port",
       "0",
+      "--smpp-port",
+      "0",
       "--duration",
       "1",
     ]);
@@ -258,7 +284,7 @@ describe("telsim core", () => {
     const file = join(tmp, "core.yaml");
     writeFileSync(
       file,
-      "memory: true\ndiameterPort: 0\nhttpPort: 0\nhost: 127.0.0.1\noriginHost: ocs.test\n",
+      "memory: true\ndiameterPort: 0\nhttpPort: 0\nsmppPort: 0\nhost: 127.0.0.1\noriginHost: ocs.test\n",
     );
     const r = await telsim(["core", "--config", file, "--duration", "1"]);
     expect(r.status).toBe(0);
@@ -276,6 +302,8 @@ describe("telsim core", () => {
       ["memory: yes please\n", /memory must be true or false/],
       ["memory: true\ndata: ./d\n", /data and memory exclude each other/],
       ["- a\n- b\n", /expected a mapping/],
+      ["smsc:\n  accounts: 3\n", /smsc\.accounts/],
+      ['ussd:\n  routes:\n    - { code: "150" }\n', /ussd\.routes/],
     ];
     for (const [text, message] of cases) {
       const file = join(tmp, "bad.yaml");
@@ -293,6 +321,7 @@ describe("telsim core", () => {
     const cases: [string[], RegExp][] = [
       [["--http-port", "http"], /--http-port/],
       [["--diameter-port", "70000"], /--diameter-port/],
+      [["--smpp-port", "smpp"], /--smpp-port/],
       [["--duration", "-1"], /--duration/],
       [["--memory", "--data", "x"], /--data.*--memory|--memory.*--data/],
       [["--bogus"], /--bogus/],
@@ -325,13 +354,13 @@ describe("telsim core", () => {
     const t = await startNode();
     try {
       const http = await telsim([
-        ...["core", "--memory", "--diameter-port", "0"],
+        ...["core", "--memory", "--diameter-port", "0", "--smpp-port", "0"],
         ...["--http-port", String(t.node.httpAddress.port), "--duration", "5"],
       ]);
       expect(http.status, http.stderr).toBe(3);
       expect(http.stderr).toMatch(/cannot listen: .*EADDRINUSE/);
       const diameter = await telsim([
-        ...["core", "--memory", "--http-port", "0"],
+        ...["core", "--memory", "--http-port", "0", "--smpp-port", "0"],
         ...["--diameter-port", String(t.node.diameterAddress.port), "--duration", "5"],
       ]);
       expect(diameter.status).toBe(3);

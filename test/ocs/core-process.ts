@@ -39,6 +39,8 @@ export async function startCoreProcess(options: CoreProcessOptions): Promise<Cor
     String(options.diameterPort),
     "--http-port",
     String(options.httpPort),
+    "--smpp-port",
+    "0",
     ...(options.catalogPath !== undefined ? ["--catalog", options.catalogPath] : []),
   ];
   const child = spawn(process.execPath, args, { cwd: ROOT, stdio: ["ignore", "ignore", "pipe"] });
