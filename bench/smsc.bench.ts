@@ -11,7 +11,9 @@
  * Environment: SMSC_BENCH_DURATION_MS (15000), SMSC_BENCH_WARMUP_MS (3000), SMSC_BENCH_WINDOW (100),
  * SMSC_BENCH_STORE (memory | sqlite), SMSC_BENCH_CHARGING (gy | none), SMSC_BENCH_OCS (thread: the
  * CoreNode on the SMSC's own thread, as `telsim core` runs both | worker: on a worker thread of this
- * process), SMSC_BENCH_NODE_ARGS (node flags for the ESME process, default
+ * process), SMSC_BENCH_GY (in-process: typed CCRs straight to the OCS on this thread, as `telsim
+ * core` charges its SMSC | diameter: over a Gy client and loopback TCP; always with a worker),
+ * SMSC_BENCH_NODE_ARGS (node flags for the ESME process, default
  * --max-semi-space-size=64).
  */
 import { spawn } from "node:child_process";
@@ -25,6 +27,8 @@ import { GyClient } from "../core/diameter/gy/gy-client.js";
 import { silentLogger, stderrLogger } from "../core/diameter/logger.js";
 import { CoreNode } from "../core/node.js";
 import { GySmsCharger } from "../core/smsc/gy-sms-charger.js";
+import type { GyOcs } from "../core/ocs/gy-ocs.js";
+import { InProcessGy } from "../core/ocs/in-process-gy.js";
 import { NO_CHARGE } from "../core/smsc/sms-charger.js";
 import { esmeAccount, smscConfig } from "../core/smsc/smsc-config.js";
 import { Smsc } from "../core/smsc/smsc.js";
@@ -40,6 +44,8 @@ const windowSize = env("SMSC_BENCH_WINDOW", 100);
 const storeKind = process.env["SMSC_BENCH_STORE"] === "sqlite" ? "sqlite" : "memory";
 const charging = process.env["SMSC_BENCH_CHARGING"] === "none" ? "none" : "gy";
 const ocsPlace = process.env["SMSC_BENCH_OCS"] === "worker" ? "worker" : "thread";
+const gyPath =
+  ocsPlace === "thread" && process.env["SMSC_BENCH_GY"] !== "diameter" ? "in-process" : "diameter";
 const nodeArgs = (process.env["SMSC_BENCH_NODE_ARGS"] ?? "--max-semi-space-size=64")
   .split(" ")
   .filter((a) => a !== "");
@@ -51,6 +57,8 @@ const BALANCE = 1_000_000_000;
 interface Ocs {
   readonly port: number;
   readonly where: string;
+  /** The OCS's Gy logic, when it runs on this thread. */
+  readonly gy?: GyOcs;
   /** SMS records of the paying account. */
   records(): Promise<number>;
   stop(): Promise<void>;
@@ -72,6 +80,7 @@ async function ocsOnThisThread(): Promise<Ocs> {
   return {
     port: node.diameterAddress.port,
     where: `the SMSC's thread, ${storeKind} store`,
+    gy: node.ocs,
     records: async () =>
       (await node.store.records({ accountId: account.id, limit: 100_000_000 })).filter(
         (r) => r.record.kind === "sms",
@@ -131,7 +140,14 @@ export async function run(): Promise<void> {
         }),
       ],
     }),
-    charger: charging === "gy" ? new GySmsCharger(gy) : NO_CHARGE,
+    charger:
+      charging === "none"
+        ? NO_CHARGE
+        : new GySmsCharger(
+            gyPath === "in-process" && ocs.gy !== undefined
+              ? new InProcessGy(ocs.gy, { originHost: "smsc.bench.local", originRealm: "bench.local" })
+              : gy,
+          ),
     rng: SeededRandom.from("smsc-bench"),
     logger: stderrLogger("smsc-bench"),
   });
@@ -183,7 +199,7 @@ export async function run(): Promise<void> {
       Math.max(1, result.acceptedInRun)
     ).toFixed(1);
     process.stdout.write(
-      `smsc | 1 bind, window ${windowSize}, registered_delivery 1, charging ${charging === "gy" ? `Gy to an in-process OCS on ${ocs.where}` : "off"} (load before ${load.join(", ")}, after ${loadavg()
+      `smsc | 1 bind, window ${windowSize}, registered_delivery 1, charging ${charging === "gy" ? `Gy (${gyPath}) to an OCS on ${ocs.where}` : "off"} (load before ${load.join(", ")}, after ${loadavg()
         .map((l) => l.toFixed(2))
         .join(", ")})\n` +
         `  ${n(result.perSecond)} SMS/s accepted over ${n(result.runMs)} ms (target 12,000); submit_sm latency p50 ${result.p50Ms} ms, p99 ${result.p99Ms} ms, max ${result.maxMs} ms\n` +

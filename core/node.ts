@@ -182,7 +182,7 @@ export class CoreNode {
             engine,
             clock,
             logger,
-            ownOcs: { host: address.host, port: address.port, realm: originRealm },
+            ownOcs: { host: address.host, port: address.port, realm: originRealm, gy: ocs },
             catalog,
             cards: adminContext.cards,
             httpServer: admin.httpServer,

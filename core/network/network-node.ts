@@ -27,6 +27,8 @@ import {
   type SmscConfig,
 } from "../smsc/smsc-config.js";
 import { smscSmsRouter } from "./smsc-router.js";
+import { InProcessGy } from "../ocs/in-process-gy.js";
+import type { GyOcs } from "../ocs/gy-ocs.js";
 
 /** Where the MSC and PGW send their CCRs. */
 export interface OcsTarget {
@@ -64,14 +66,25 @@ export interface SmscNetworkOptions {
   readonly host?: string;
   /** SMPP port; 0 picks a free one. Default 2775. */
   readonly port?: number;
+  /**
+   * How messages are charged when the OCS is this core's own: "in-process" (default; typed CCRs
+   * straight to the OCS) or "diameter" (over the Gy client, visible on the wire). With an
+   * external OCS it is always Diameter.
+   */
+  readonly charging?: "in-process" | "diameter";
 }
 
 export interface NetworkContext {
   readonly engine: ChargingEngine;
   readonly clock: Clock;
   readonly logger: Logger;
-  /** This core's own Diameter address and realm (the default OCS). */
-  readonly ownOcs: { readonly host: string; readonly port: number; readonly realm: string };
+  /** This core's own Diameter address and realm (the default OCS), and its Gy logic. */
+  readonly ownOcs: {
+    readonly host: string;
+    readonly port: number;
+    readonly realm: string;
+    readonly gy?: GyOcs;
+  };
   readonly catalog: MenuCatalog;
   readonly cards: CardRedeemer;
   /** The HTTP server that takes WebSocket upgrades at /ws. */
@@ -155,7 +168,7 @@ export async function startNetwork(ctx: NetworkContext, options: NetworkOptions 
       config: options.smsc.config ?? DEFAULT_SMSC_CONFIG,
       clock: ctx.clock,
       logger: ctx.logger,
-      charger: new GySmsCharger(gy, { clock: ctx.clock }),
+      charger: smsCharger(ctx, options, gy),
       mobile: built,
       rng: random.stream(3),
     });
@@ -191,4 +204,14 @@ export async function startNetwork(ctx: NetworkContext, options: NetworkOptions 
       await gy.close();
     },
   };
+}
+
+/** The SMSC's charger: in-process to this core's own OCS unless told otherwise, else Diameter. */
+function smsCharger(ctx: NetworkContext, options: NetworkOptions, gy: GyClient): GySmsCharger {
+  const own = ctx.ownOcs.gy;
+  if (options.ocs === undefined && own !== undefined && options.smsc?.charging !== "diameter") {
+    const identity = { originHost: "smsc.telsim.local", originRealm: options.originRealm ?? "telsim.local" };
+    return new GySmsCharger(new InProcessGy(own, identity), { clock: ctx.clock });
+  }
+  return new GySmsCharger(gy, { clock: ctx.clock });
 }

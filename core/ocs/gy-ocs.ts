@@ -95,6 +95,16 @@ export class GyOcs {
     return answer.persist.then(() => buildCca(message, answer.cca));
   };
 
+  /**
+   * Answers a typed CCR without Diameter framing, for a client in the same process (the SMSC of
+   * `telsim core`): the same rules and records as `handle`, resolved once the charge is persisted.
+   */
+  answerRequest(ccr: CreditControlRequest): Promise<CreditControlAnswer> {
+    const answer = this.answer(ccr);
+    if (answer.persist === undefined) return Promise.resolve(answer.cca);
+    return answer.persist.then(() => answer.cca);
+  }
+
   private answer(ccr: CreditControlRequest): { cca: CreditControlAnswer; persist?: Promise<void> } {
     const cca: Mutable<CreditControlAnswer> = {
       sessionId: ccr.sessionId,

@@ -15,6 +15,14 @@ import type { CreditControlRequest, Mutable } from "../diameter/gy/gy-types.js";
 import { ResultCode } from "../diameter/result-codes.js";
 import { CHARGED, type SmsChargeRequest, type SmsChargeResult, type SmsCharger } from "./sms-charger.js";
 
+/**
+ * What the charger needs of a Gy client: GyClient (Diameter to any OCS), or InProcessGy
+ * (core/ocs/in-process-gy.ts: the OCS of the same process, without framing).
+ */
+export type GyEventSender = Pick<GyClient, "send" | "requestBase" | "defaultFailureHandling"> & {
+  readonly options: { readonly identity: { readonly originHost: string } };
+};
+
 export interface GySmsChargerOptions {
   /** Default 3 (SMS in the shipped catalog). */
   readonly ratingGroup?: number;
@@ -32,7 +40,7 @@ export class GySmsCharger implements SmsCharger {
   private counter = 0;
 
   constructor(
-    private readonly client: GyClient,
+    private readonly client: GyEventSender,
     options: GySmsChargerOptions = {},
   ) {
     this.ratingGroup = options.ratingGroup ?? 3;
