@@ -31,8 +31,8 @@ export interface CoreSettings {
   originHost?: string;
   originRealm?: string;
   smppPort?: number;
-  /** The `smsc:` section (core/smsc/smsc-config-file.ts). */
-  smsc?: SmscConfig;
+  /** The `smsc:` section (core/smsc/smsc-config-file.ts), and its `charging` (in-process or diameter). */
+  smsc?: { config: SmscConfig; charging?: "in-process" | "diameter" };
   /** The `ussd:` section (core/ussd/ussd-config.ts). */
   ussd?: UssdConfig;
 }
@@ -150,7 +150,14 @@ export function loadCoreConfig(path: string): CoreSettings {
       throw bad("a port 0-65535");
     }
     if (type === "section") {
-      settings[key] = sectionOf(key, v, path);
+      if (key === "smsc") {
+        const { charging, ...rest } = isMapping(v) ? v : {};
+        if (charging !== undefined && charging !== "in-process" && charging !== "diameter") {
+          throw bad('a mapping whose charging is "in-process" or "diameter"');
+        }
+        const config = sectionOf(key, v === null || !isMapping(v) ? v : rest, path);
+        settings[key] = { config, ...(charging !== undefined ? { charging } : {}) };
+      } else settings[key] = sectionOf(key, v, path);
       continue;
     }
     settings[key] = key === "data" || key === "catalog" ? resolve(dirname(path), v as string) : v;
@@ -159,6 +166,10 @@ export function loadCoreConfig(path: string): CoreSettings {
     throw new CliError(ExitCode.invalidInput, `--config ${path}: data and memory exclude each other`);
   }
   return settings as CoreSettings;
+}
+
+function isMapping(v: unknown): v is Record<string, unknown> {
+  return typeof v === "object" && v !== null && !Array.isArray(v);
 }
 
 function sectionOf(key: string, value: unknown, path: string): SmscConfig | UssdConfig {
@@ -200,7 +211,8 @@ export function mergeSettings(config: CoreSettings, flags: CoreFlags): CoreOptio
     network: {
       ...(config.ussd !== undefined ? { ussd: config.ussd } : {}),
       smsc: {
-        ...(config.smsc !== undefined ? { config: config.smsc } : {}),
+        ...(config.smsc !== undefined ? { config: config.smsc.config } : {}),
+        ...(config.smsc?.charging !== undefined ? { charging: config.smsc.charging } : {}),
         ...(host !== undefined ? { host } : {}),
         ...(smppPort !== undefined ? { port: smppPort } : {}),
       },

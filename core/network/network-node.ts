@@ -28,6 +28,7 @@ import {
 } from "../smsc/smsc-config.js";
 import { smscSmsRouter } from "./smsc-router.js";
 import { InProcessGy } from "../ocs/in-process-gy.js";
+import { UssdSmppBridge } from "../ussd/smpp-bridge.js";
 import type { GyOcs } from "../ocs/gy-ocs.js";
 
 /** Where the MSC and PGW send their CCRs. */
@@ -140,6 +141,8 @@ export async function startNetwork(ctx: NetworkContext, options: NetworkOptions 
     logger: ctx.logger,
     gy,
   });
+  // USSD over SMPP: the gateway hands external applications' messages to the SMSC's ESMEs.
+  const bridge = new UssdSmppBridge({ logger: ctx.logger });
   const ussd = createUssdCore({
     engine: ctx.engine,
     catalog: ctx.catalog,
@@ -147,7 +150,7 @@ export async function startNetwork(ctx: NetworkContext, options: NetworkOptions 
     sims: { puk1Of: (msisdn) => ctx.engine.byMsisdnOf(msisdn)?.sim?.puk1 },
     ...(options.ussd !== undefined ? { config: options.ussd } : {}),
     handsets: edge.ussdToHandset,
-    external: { deliver: () => false },
+    external: bridge,
     events: {
       ...(ctx.notifySessions !== undefined ? { sessions: ctx.notifySessions } : {}),
       error: (e: unknown) => ctx.logger.warn(`ussd: ${e instanceof Error ? e.message : String(e)}`),
@@ -171,7 +174,9 @@ export async function startNetwork(ctx: NetworkContext, options: NetworkOptions 
       charger: smsCharger(ctx, options, gy),
       mobile: built,
       rng: random.stream(3),
+      ussd: bridge,
     });
+    bridge.connect(ussd.gateway, smsc);
     const sms = smsc;
     built.setSmsRouter(smscSmsRouter(sms));
     built.onAttached = (msisdn) => sms.handsetAttached(msisdn);

@@ -284,7 +284,7 @@ describe("telsim core", () => {
     const file = join(tmp, "core.yaml");
     writeFileSync(
       file,
-      "memory: true\ndiameterPort: 0\nhttpPort: 0\nsmppPort: 0\nhost: 127.0.0.1\noriginHost: ocs.test\n",
+      "memory: true\ndiameterPort: 0\nhttpPort: 0\nsmppPort: 0\nhost: 127.0.0.1\noriginHost: ocs.test\nsmsc:\n  charging: diameter\n",
     );
     const r = await telsim(["core", "--config", file, "--duration", "1"]);
     expect(r.status).toBe(0);
@@ -303,6 +303,7 @@ describe("telsim core", () => {
       ["memory: true\ndata: ./d\n", /data and memory exclude each other/],
       ["- a\n- b\n", /expected a mapping/],
       ["smsc:\n  accounts: 3\n", /smsc\.accounts/],
+      ["smsc:\n  charging: pigeon\n", /charging is "in-process" or "diameter"/],
       ['ussd:\n  routes:\n    - { code: "150" }\n', /ussd\.routes/],
     ];
     for (const [text, message] of cases) {
