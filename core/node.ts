@@ -132,6 +132,9 @@ export class CoreNode {
       sims: new SimIssuer(),
       logger,
       notifySessions: (a, what) => node?.notifySessions(a, what),
+      // the network starts after the admin server: read at each request
+      smsc: () => node?.network?.smsc,
+      ussd: () => node?.network?.ussd,
     };
     const admin = new AdminHttpServer(adminContext, {
       host: options.host ?? "127.0.0.1",

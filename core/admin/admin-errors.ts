@@ -8,6 +8,7 @@
 import { SimInputError } from "../../sim/errors.js";
 import { ChargingError } from "../charging/engine.js";
 import { MoneyFormatError } from "../charging/money.js";
+import { InjectionRuleError } from "../smsc/injection-rules.js";
 
 export type AdminErrorCode =
   | "BAD_JSON" // the body is not JSON, or not a JSON object
@@ -26,6 +27,8 @@ export type AdminErrorCode =
   | "DUPLICATE_CARD"
   | "ACCOUNT_CLOSED"
   | "CARD_REJECTED"
+  | "SMSC_NOT_RUNNING" // the core runs without an SMSC (no `network.smsc`)
+  | "INJECTION_RULE_NOT_FOUND"
   | "INTERNAL";
 
 export class AdminError extends Error {
@@ -68,6 +71,7 @@ export function adminErrorOf(error: unknown): AdminError | undefined {
   if (error instanceof SimInputError) {
     return new AdminError(400, "INVALID_FIELD", error.field, error.message);
   }
+  if (error instanceof InjectionRuleError) return injectionRuleError(error);
   if (error instanceof ChargingError) {
     switch (error.code) {
       case "UNKNOWN_PLAN":
@@ -89,4 +93,18 @@ export function adminErrorOf(error: unknown): AdminError | undefined {
     }
   }
   return undefined;
+}
+
+/**
+ * A refused injection rule: every problem in the message, the field of the first one named. The
+ * rule checker words each problem "<where>: <what>", where is "match.command", "action.status",
+ * "times" or "rule.<key>" for a key it does not know.
+ */
+function injectionRuleError(error: InjectionRuleError): AdminError {
+  const first = error.problems[0] ?? "";
+  const colon = first.indexOf(": ");
+  const where = colon > 0 ? first.slice(0, colon) : undefined;
+  const field = where?.startsWith("rule.") === true ? where.slice("rule.".length) : where;
+  const code = first.endsWith(": unknown field") ? "UNKNOWN_FIELD" : "INVALID_FIELD";
+  return new AdminError(400, code, field, `injection rule refused: ${error.message}`);
 }

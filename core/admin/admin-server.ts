@@ -11,6 +11,7 @@ import { type AdminRequest, type AdminResponse, HttpRouter } from "./http-router
 import { DEFAULT_BODY_LIMIT, type JsonObject, readJsonObject } from "./json-body.js";
 import { addRecordRoutes } from "./record-routes.js";
 import { addSessionRoutes } from "./session-routes.js";
+import { addSmscRoutes } from "./smsc-routes.js";
 import { addSubscriberRoutes } from "./subscriber-routes.js";
 import { addTopUpRoutes } from "./topup-routes.js";
 
@@ -36,6 +37,7 @@ export function adminRouter(ctx: AdminContext): HttpRouter {
   addCardRoutes(router, ctx);
   addSessionRoutes(router, ctx);
   addRecordRoutes(router, ctx);
+  addSmscRoutes(router, ctx);
   return router;
 }
 
@@ -48,6 +50,8 @@ export class AdminHttpServer {
     private readonly options: AdminServerOptions,
   ) {
     this.router = adminRouter(ctx);
+    // /metrics reads the SMSC and the USSD core at scrape time, once the network runs
+    ctx.metrics.watchNetwork({ smsc: () => ctx.smsc(), ussd: () => ctx.ussd() });
     this.server = createServer((req, res) => {
       this.handle(req, res).catch((e: unknown) => {
         // Only writing the answer itself can get here (the socket went away): nothing to answer.
@@ -149,6 +153,11 @@ export class AdminHttpServer {
 
 function send(res: ServerResponse, response: AdminResponse): void {
   if (res.headersSent || res.destroyed) return;
+  if ("empty" in response) {
+    res.writeHead(response.status, { "cache-control": "no-store" });
+    res.end();
+    return;
+  }
   if ("text" in response) {
     res.writeHead(response.status, { "content-type": response.contentType });
     res.end(response.text);

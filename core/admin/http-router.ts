@@ -20,7 +20,9 @@ export interface AdminRequest {
 
 export type AdminResponse =
   | { readonly status: number; readonly json: unknown; readonly headers?: Readonly<Record<string, string>> }
-  | { readonly status: number; readonly text: string; readonly contentType: string };
+  | { readonly status: number; readonly text: string; readonly contentType: string }
+  /** No body (204 No Content). */
+  | { readonly status: number; readonly empty: true };
 
 export type RouteHandler = (req: AdminRequest) => AdminResponse | Promise<AdminResponse>;
 

@@ -3,7 +3,7 @@
  * registry, so several nodes in one process do not clash). State is read at scrape time (accounts,
  * sessions, Diameter server counters); events are counted where they happen: CCRs by wrapping the
  * Gy handler, charging records by wrapping the store's persist, top-ups and HTTP requests by the
- * admin API.
+ * admin API. The SMSC's and the USSD gateway's metrics are in smsc-metrics.ts.
  */
 import { Counter, collectDefaultMetrics, Gauge, Registry } from "prom-client";
 import { heldMoney } from "../charging/credit-control.js";
@@ -17,6 +17,7 @@ import type { DiameterMessage } from "../diameter/message.js";
 import { ResultCode } from "../diameter/result-codes.js";
 import type { DiameterServer, RequestHandler } from "../diameter/server.js";
 import type { BalanceStore, PersistBatch } from "../store/balance-store.js";
+import { type NetworkSources, registerSmscMetrics } from "./smsc-metrics.js";
 
 const CC_REQUEST_TYPE = gyDictionary.avpByName("CC-Request-Type");
 const RESULT_CODE = gyDictionary.avpByName("Result-Code");
@@ -52,6 +53,7 @@ export class CoreMetrics {
   readonly registry = new Registry();
   private engine: ChargingEngine | undefined;
   private diameter: DiameterServer | undefined;
+  private network: NetworkSources | undefined;
   private readonly ccrs: Counter<"request_type" | "result_code">;
   private readonly records: Counter<"kind">;
   private readonly topups: Counter<"method">;
@@ -158,6 +160,7 @@ export class CoreMetrics {
       labelNames: ["method", "route", "status"],
       registers,
     });
+    registerSmscMetrics(this.registry, () => this.network);
     if (options.processMetrics !== false) collectDefaultMetrics({ register: this.registry });
   }
 
@@ -168,6 +171,11 @@ export class CoreMetrics {
 
   watchDiameter(diameter: DiameterServer): void {
     this.diameter = diameter;
+  }
+
+  /** Where the SMSC and USSD metrics (smsc-metrics.ts) read from; each may be absent at a scrape. */
+  watchNetwork(sources: NetworkSources): void {
+    this.network = sources;
   }
 
   /** The Gy handler, counting each CCR by request type and the Result-Code it was answered with. */

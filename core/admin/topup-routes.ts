@@ -2,6 +2,11 @@
  * Top-ups: by amount, or with an express card (a code works once; a refused card is a 422 with
  * the reason). A blocked account whose debt is now covered is restored (its owed fees taken), and
  * live sessions are re-authorised so the new money is granted at once.
+ *
+ * When the network runs, a top-up also settles the account's unconfirmed ("promised") payment
+ * (seeds, ISSA: at most 3 BYN, valid 3 days): its amount is taken from the top-up, and the answer
+ * shows it as `unconfirmedPayment`. Should that take the balance below the floor again, the account
+ * is blocked and its sessions are ended instead of re-authorised.
  */
 import type { ChargingRecord } from "../charging/model.js";
 import { formatMoney } from "../charging/money.js";
@@ -11,7 +16,7 @@ import { type AdminContext, accountOfPath } from "./admin-context.js";
 import { invalidField, missingField } from "./admin-errors.js";
 import { moneyField, onlyFields, requiredString } from "./fields.js";
 import type { HttpRouter } from "./http-router.js";
-import { cardView, recordView } from "./views.js";
+import { cardView, recordView, unconfirmedPaymentView } from "./views.js";
 
 export function addTopUpRoutes(router: HttpRouter, ctx: AdminContext): void {
   router.add("POST", "/api/subscribers/:msisdn/topup", async (req) => {
@@ -39,7 +44,10 @@ export function addTopUpRoutes(router: HttpRouter, ctx: AdminContext): void {
       ({ records, restored } = result);
       ctx.metrics.topUp("amount", amount);
     }
-    if (account.reservations.length > 0) ctx.notifySessions(account, "reauth");
+    const settled = await ctx.ussd()?.unconfirmed.onTopUp(account);
+    if (account.reservations.length > 0) {
+      ctx.notifySessions(account, settled?.blocked === true ? "abort" : "reauth");
+    }
     return {
       status: 200,
       json: {
@@ -50,6 +58,7 @@ export function addTopUpRoutes(router: HttpRouter, ctx: AdminContext): void {
         restored,
         records: records.map((r) => recordView(r)),
         ...(card !== undefined ? { card: cardView(card) } : {}),
+        ...(settled !== undefined ? { unconfirmedPayment: unconfirmedPaymentView(settled) } : {}),
       },
     };
   });

@@ -8,6 +8,7 @@ import type { ChargingEngine } from "../charging/engine.js";
 import { type Account, type ChargingRecord, type Reservation, unitOf } from "../charging/model.js";
 import { formatMoney } from "../charging/money.js";
 import type { ExpressCard, StoredRecord } from "../store/balance-store.js";
+import type { SettleOutcome } from "../ussd/unconfirmed-payments.js";
 
 export function iso(ms: number): string {
   return new Date(ms).toISOString();
@@ -101,5 +102,19 @@ export function cardView(card: ExpressCard) {
     usedBy: card.usedBy ?? null,
     usedAt: card.usedAt === undefined ? null : iso(card.usedAt),
     createdAt: iso(card.createdAt),
+  };
+}
+
+/** An unconfirmed payment a top-up settled: `blocked` when taking it put the account under its floor. */
+export function unconfirmedPaymentView(settled: SettleOutcome) {
+  const p = settled.payment;
+  return {
+    id: p.id,
+    amount: formatMoney(p.amount),
+    status: p.status,
+    registeredAt: iso(p.registeredAt),
+    expiresAt: iso(p.expiresAt),
+    settledAt: p.settledAt === undefined ? null : iso(p.settledAt),
+    blocked: settled.blocked,
   };
 }

@@ -1,7 +1,7 @@
 /** An in-process core node on free ports with an in-memory store, and a small client for its API. */
 import { GyClient, type GyClientOptions } from "../../core/diameter/gy/gy-client.js";
 import { MemoryLogger } from "../../core/diameter/logger.js";
-import { CoreNode } from "../../core/node.js";
+import { CoreNode, type CoreOptions } from "../../core/node.js";
 
 export const ALICE = { msisdn: "375291111111", imsi: "257010000000011" } as const;
 export const BOB = { msisdn: "375442222222", imsi: "257010000000022" } as const;
@@ -18,7 +18,8 @@ export interface TestNode {
   readonly base: string;
 }
 
-export async function startNode(): Promise<TestNode> {
+/** `extra` adds options (a clock, the network) to the defaults. */
+export async function startNode(extra: Omit<CoreOptions, "memory" | "logger"> = {}): Promise<TestNode> {
   const logger = new MemoryLogger();
   const node = await CoreNode.start({
     memory: true,
@@ -27,6 +28,7 @@ export async function startNode(): Promise<TestNode> {
     logger,
     // No fee falls due during a test: balances stay as set.
     feeIntervalMs: 3_600_000,
+    ...extra,
   });
   return { node, logger, base: `http://${node.httpAddress.host}:${node.httpAddress.port}` };
 }
