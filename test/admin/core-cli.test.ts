@@ -219,7 +219,7 @@ describe("telsim core", () => {
       expect(JSON.parse(show.stdout).balance).toBe("10.00");
       const metrics = await (await fetch(`${base}/metrics`)).text();
       expect(metrics).toContain('telsim_accounts{state="active"} 1');
-      // The SMSC: the documented demo ESME binds, and a message from Alice is charged through Gy.
+      // The SMSC: the documented demo ESME binds and submits (it has no account to charge).
       const port = Number(/smpp 127\.0\.0\.1:(\d+)/.exec(line)?.[1]);
       const { session } = await connectAndBind({
         port,
