@@ -1,13 +1,13 @@
 #!/usr/bin/env bash
 # Installs the real peers the interop tests (test/interop) run against, from Debian's packages:
 # freeDiameter's daemon (freeDiameterd) with its extensions (dict_nasreq, dict_dcca,
-# dict_dcca_3gpp, acl_wl, dbg_msg_dumps, ...), tshark/dumpcap to capture and decode, and Perl
-# Net::SMPP as an independent ESME.
+# dict_dcca_3gpp, acl_wl, dbg_msg_dumps, ...), tshark/dumpcap to capture and decode, Perl
+# Net::SMPP as an independent ESME, and Chromium to render the HTML reports.
 # Idempotent and non-interactive: does nothing when everything is there; runs as root (CI) or
 # through sudo.
 set -euo pipefail
 
-packages=(freediameterd freediameter-extensions tshark libnet-smpp-perl)
+packages=(freediameterd freediameter-extensions tshark libnet-smpp-perl chromium)
 
 missing=()
 for p in "${packages[@]}"; do
