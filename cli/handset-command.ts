@@ -1,20 +1,32 @@
 /**
- * `telsim handset --at [--sim FILE | --pin P --puk K --pin2 P2 --puk2 K2] [--imei N] [--seed S]`:
+ * `telsim handset --at [--core URL] [--sim FILE | --pin P --puk K --pin2 P2 --puk2 K2] [--imei N] [--seed S]`:
  * one emulated handset whose AT command interpreter (TS 27.007 / 27.005) talks on stdin and
- * stdout, like a modem on a serial line. There is no network link in this build: the handset
- * is offline (+CREG: 0,0), so only the SIM is exercised.
+ * stdout, like a modem on a serial line.
  *
- * The card is the one in --sim (a `telsim sim card` file; its PIN / PUK counters are written
- * back when the session ends), or else generated from --seed (default "telsim", the same card
+ * Without --core the handset is offline (+CREG: 0,0), so only the SIM is exercised. With
+ * --core ws://127.0.0.1:8080/ws it opens the link to a running `telsim core` and, once the SIM is
+ * ready (AT+CPIN), attaches with Milenage AKA against the core's HLR/AuC using the card's K and
+ * OPc: +CREG / +COPS show the core's network, USSD, SMS and voice calls go to its MSC. A core
+ * that cannot be reached ends the command with exit 3; an attach reject reads +CREG: 0,3 with the
+ * cause in AT+CEER (and on stderr); a link that drops reads +CREG: 0,0 while the SIM commands
+ * keep working.
+ *
+ * The card is the one in --sim (a `telsim sim card` file, or the one `telsim subscriber add
+ * --card-out` writes; its PIN / PUK counters and SQNs are written back when the session ends),
+ * or else generated from --seed (default "telsim", the same card
  * `telsim sim card --seed telsim --test-card` writes) with the 3GPP test-card codes
  * (PIN 0000, PUK 11111111, PIN2 9999, PUK2 22222222, TS 31.127 §4.5.1), each replaceable with
  * --pin / --puk / --pin2 / --puk2. The IMEI is --imei or the one generated with the card.
  *
  * On a terminal, stdin is put in raw mode so that Ctrl-Z and ESC reach the AT+CMGS prompt;
- * Ctrl-C or Ctrl-D there ends the session. End of input ends it with exit code 0.
+ * Ctrl-C or Ctrl-D there ends the session. From a pipe, each line waits for the network work it
+ * started (the attach after AT+CPIN, the answer to a USSD request) before the next one runs, so a
+ * script reads the same every time. End of input ends the session with exit code 0.
  */
 import type { Command } from "commander";
 import { AtInterpreter } from "../handsets/at/at-interpreter.js";
+import type { HandsetNetwork } from "../handsets/network/handset-network.js";
+import { connectHandsetNetwork, type LinkNetwork } from "../handsets/network/link-network.js";
 import { OfflineNetwork } from "../handsets/network/offline-network.js";
 import { SimAccess } from "../handsets/sim-access.js";
 import { CardSession } from "../sim/apdu.js";
@@ -28,6 +40,7 @@ import { CliError, ExitCode } from "./cli-error.js";
 
 interface HandsetFlags {
   at?: boolean;
+  core?: string;
   sim?: string;
   pin?: string;
   puk?: string;
@@ -40,13 +53,16 @@ interface HandsetFlags {
 const REVISION = "0.1.0";
 const CTRL_C = "\x03";
 const CTRL_D = "\x04";
+/** What ends a command line (CR, LF) or a message after the +CMGS prompt (Ctrl-Z). */
+const PIECE_ENDS: ReadonlySet<string> = new Set(["\r", "\n", "\x1a"]);
 
 export function registerHandsetCommand(program: Command): void {
   program
     .command("handset")
-    .description("an emulated handset; --at runs its AT command interpreter on stdin/stdout (offline)")
+    .description("an emulated handset; --at runs its AT command interpreter on stdin/stdout")
     .option("--at", "AT command interpreter on stdin/stdout (TS 27.007 / 27.005)")
-    .option("--sim <file>", "card file (telsim sim card); its PIN/PUK counters are written back")
+    .option("--core <url>", "attach to a running telsim core at its handset link (ws://127.0.0.1:8080/ws)")
+    .option("--sim <file>", "card file (telsim sim card, subscriber add --card-out); written back at the end")
     .option("--pin <pin>", "PIN1 of the generated card (default 0000)")
     .option("--puk <puk>", "PUK1 of the generated card (default 11111111)")
     .option("--pin2 <pin2>", "PIN2 of the generated card (default 9999)")
@@ -55,9 +71,19 @@ export function registerHandsetCommand(program: Command): void {
     .option("--seed <seed>", "seed of the generated card and IMEI", "telsim")
     .action(async (flags: HandsetFlags) => {
       if (flags.at !== true) throw new CliError(ExitCode.invalidInput, "handset: choose a mode: --at");
+      const core = flags.core === undefined ? undefined : coreUrl(flags.core);
       const { card, imei } = await prepare(flags);
       const session = new CardSession(card);
-      await runAtConsole(session, imei);
+      if (core === undefined) {
+        await runAtConsole(session, imei, new OfflineNetwork());
+      } else {
+        const network = await connectCore(core, imei, session);
+        try {
+          await runAtConsole(session, imei, network, () => network.failureReport());
+        } finally {
+          network.close();
+        }
+      }
       if (flags.sim !== undefined) await storeCard(flags.sim, session.powerOff());
     });
 }
@@ -96,6 +122,38 @@ async function prepare(flags: HandsetFlags): Promise<{ card: SimCard; imei: stri
   return { card, imei };
 }
 
+function coreUrl(value: string): string {
+  let url: URL | undefined;
+  try {
+    url = new URL(value);
+  } catch {
+    url = undefined;
+  }
+  if (url === undefined || (url.protocol !== "ws:" && url.protocol !== "wss:")) {
+    throw new CliError(
+      ExitCode.invalidInput,
+      `--core must be a ws:// URL like ws://127.0.0.1:8080/ws, got "${value}"`,
+    );
+  }
+  return value;
+}
+
+/** Opens the link; the failures the network reports later go to stderr as they happen. */
+async function connectCore(url: string, imei: string, session: CardSession): Promise<LinkNetwork> {
+  let network: LinkNetwork;
+  try {
+    network = await connectHandsetNetwork(url, { imei }, session);
+  } catch (error) {
+    const cause = error instanceof Error && error.cause instanceof Error ? error.cause : error;
+    throw new CliError(
+      ExitCode.aborted,
+      `cannot connect to ${url}: ${cause instanceof Error ? cause.message : String(cause)}`,
+    );
+  }
+  network.onFailure((report) => process.stderr.write(`telsim: handset: ${report}\n`));
+  return network;
+}
+
 function checkCode(flag: string, value: string, puk: boolean): string {
   const ok = puk ? isWellFormedPuk(value) : isWellFormedPin(value);
   if (!ok)
@@ -107,10 +165,15 @@ function checkCode(flag: string, value: string, puk: boolean): string {
 }
 
 /** Feeds stdin to the interpreter and its output to stdout until end of input. */
-async function runAtConsole(session: CardSession, imei: string): Promise<void> {
+async function runAtConsole(
+  session: CardSession,
+  imei: string,
+  network: HandsetNetwork,
+  failureReport?: () => string | undefined,
+): Promise<void> {
   const interpreter = new AtInterpreter({
     sim: new SimAccess(session),
-    network: new OfflineNetwork(),
+    network,
     identity: {
       imei,
       softwareVersion: 1,
@@ -121,12 +184,27 @@ async function runAtConsole(session: CardSession, imei: string): Promise<void> {
     output: (output) => void process.stdout.write(output.text),
     onInternalError: (error) =>
       process.stderr.write(`telsim: handset: ${error instanceof Error ? error.message : String(error)}\n`),
+    ...(failureReport === undefined ? {} : { failureReport }),
   });
   await interpreter.start();
   const stdin = process.stdin;
   const raw = stdin.isTTY === true;
   if (raw) stdin.setRawMode(true);
   stdin.setEncoding("utf8");
+  // From a pipe, a line runs once the network work of the line before it is done.
+  let feeding = Promise.resolve();
+  const feed = (text: string): void => {
+    if (raw) {
+      void interpreter.input(text);
+      return;
+    }
+    for (const piece of piecesOf(text)) {
+      feeding = feeding.then(async () => {
+        await interpreter.input(piece);
+        if (PIECE_ENDS.has(piece.at(-1) ?? "")) await interpreter.idle();
+      });
+    }
+  };
   try {
     await new Promise<void>((resolve, reject) => {
       const finish = (): void => {
@@ -136,22 +214,37 @@ async function runAtConsole(session: CardSession, imei: string): Promise<void> {
       const onData = (chunk: string): void => {
         const stop = raw ? [...chunk].findIndex((ch) => ch === CTRL_C || ch === CTRL_D) : -1;
         if (stop >= 0) {
-          void interpreter.input([...chunk].slice(0, stop).join(""));
+          feed([...chunk].slice(0, stop).join(""));
           stdin.pause();
           finish();
           return;
         }
-        void interpreter.input(chunk);
+        feed(chunk);
       };
       stdin.on("data", onData);
       stdin.once("end", finish);
       stdin.once("error", reject);
     });
+    await feeding;
     await interpreter.idle();
   } finally {
     if (raw) stdin.setRawMode(false);
     interpreter.close();
   }
+}
+
+/** `text` cut after each CR, LF and Ctrl-Z (the ends of a command line or of a message). */
+function piecesOf(text: string): string[] {
+  const pieces: string[] = [];
+  let start = 0;
+  for (let i = 0; i < text.length; i++) {
+    if (PIECE_ENDS.has(text[i] ?? "")) {
+      pieces.push(text.slice(start, i + 1));
+      start = i + 1;
+    }
+  }
+  if (start < text.length) pieces.push(text.slice(start));
+  return pieces;
 }
 
 async function storeCard(path: string, card: SimCard): Promise<void> {

@@ -3,9 +3,16 @@
  * from the command line; prints the JSON answer on stdout. Exit codes: 0 done; 2 bad options or
  * the API refused the request (4xx; its message, naming the field, on stderr); 3 the API is
  * unreachable, did not answer in time, or failed (5xx).
+ *
+ * The core issues the SIM of a new subscriber (K, OPc, PINs: core/admin/sim-profile.ts); `add
+ * --card-out FILE` also writes that SIM as a card file, the card `telsim handset --sim FILE
+ * --core URL` attaches with.
  */
 import { type Command, InvalidArgumentError, Option } from "commander";
+import type { IssuedSim } from "../core/admin/sim-profile.js";
 import { MoneyFormatError, parseMoney } from "../core/charging/money.js";
+import { PIN_MAX_TRIES, PUK_MAX_TRIES, type SimCard, SQN_SLOTS } from "../sim/card.js";
+import { saveCardFile, validateCard } from "../sim/card-file.js";
 import { SimInputError } from "../sim/errors.js";
 import { validateImsi } from "../sim/imsi.js";
 import { normaliseMsisdn } from "../sim/msisdn.js";
@@ -27,6 +34,7 @@ interface AddFlags extends ApiFlags {
   favorite: string[];
   cug?: string;
   allowArchived?: boolean;
+  cardOut?: string;
 }
 
 interface ShowFlags extends ApiFlags {
@@ -93,8 +101,9 @@ export function registerSubscriberCommand(program: Command): void {
     .option("--favorite <number>", "a favorite number (repeat for several)", favoriteOption, [])
     .option("--cug <id>", "closed user group")
     .option("--allow-archived", "allow an archived plan (migrating an existing subscriber)")
+    .option("--card-out <file>", "also write the issued SIM as a card file (for telsim handset --sim)")
     .action(async (f: AddFlags) => {
-      await call(f.api, "POST", "/api/subscribers", {
+      const added = await call(f.api, "POST", "/api/subscribers", {
         msisdn: f.msisdn,
         imsi: f.imsi,
         plan: f.plan,
@@ -104,6 +113,7 @@ export function registerSubscriberCommand(program: Command): void {
         ...(f.cug !== undefined ? { cugId: f.cug } : {}),
         ...(f.allowArchived === true ? { allowArchived: true } : {}),
       });
+      if (f.cardOut !== undefined) await writeIssuedCard(f.cardOut, added);
     });
 
   subscriber
@@ -143,7 +153,41 @@ interface ApiError {
   error?: { code?: string; field?: string | null; message?: string };
 }
 
-async function call(api: string, method: string, path: string, body?: unknown): Promise<void> {
+/** Writes the `sim` of an added subscriber as a card file: PIN1 enabled, counters full, SQNs 0. */
+async function writeIssuedCard(path: string, added: unknown): Promise<void> {
+  const sim = (added as { sim?: Partial<IssuedSim> }).sim ?? {};
+  let card: SimCard;
+  try {
+    card = validateCard({
+      iccid: sim.iccid,
+      imsi: sim.imsi,
+      // The core's IMSIs are MCC + 2-digit MNC (257 01), as its ICCIDs assume (sim-profile.ts).
+      mncLength: 2,
+      msisdn: sim.msisdn,
+      k: sim.k,
+      opc: sim.opc,
+      pin1: { value: sim.pin1, enabled: true, triesLeft: PIN_MAX_TRIES, verified: false },
+      pin2: { value: sim.pin2, enabled: true, triesLeft: PIN_MAX_TRIES, verified: false },
+      puk1: { value: sim.puk1, triesLeft: PUK_MAX_TRIES },
+      puk2: { value: sim.puk2, triesLeft: PUK_MAX_TRIES },
+      sqn: new Array<number>(SQN_SLOTS).fill(0),
+    });
+  } catch (e) {
+    if (!(e instanceof SimInputError)) throw e;
+    throw new CliError(ExitCode.aborted, `the subscriber was added, but its SIM is not a card: ${e.message}`);
+  }
+  try {
+    await saveCardFile(path, card);
+  } catch (e) {
+    throw new CliError(
+      ExitCode.aborted,
+      `the subscriber was added, but --card-out ${path} cannot be written (${e instanceof Error ? e.message : String(e)})`,
+    );
+  }
+}
+
+/** Calls the API, prints its JSON answer and returns it. */
+async function call(api: string, method: string, path: string, body?: unknown): Promise<unknown> {
   let response: Response;
   try {
     response = await fetch(`${api}${path}`, {
@@ -174,4 +218,5 @@ async function call(api: string, method: string, path: string, body?: unknown): 
     throw new CliError(response.status < 500 ? ExitCode.invalidInput : ExitCode.aborted, message);
   }
   process.stdout.write(`${JSON.stringify(json, null, 2)}\n`);
+  return json;
 }

@@ -87,6 +87,8 @@ export interface AtContext {
   /** The SIM error for a command that needs PIN1 satisfied, in the command's error family. */
   simError(family: "cme" | "cms"): FinalResult | undefined;
   isRegistered(): boolean;
+  /** The last failure the network reported, for +CEER (undefined: none, or not known). */
+  failureReport(): string | undefined;
   /** PIN1 has just been satisfied: start registration (automatic network selection). */
   simBecameReady(): void;
   /** Runs network work after the final result code; its unsolicited results follow that code. */

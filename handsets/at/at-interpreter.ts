@@ -77,6 +77,8 @@ export interface AtInterpreterOptions {
   readonly emergencyNumbers?: readonly string[];
   /** Told about a fault inside the interpreter or the network implementation (answered ERROR). */
   readonly onInternalError?: (error: unknown) => void;
+  /** The last failure the network reported (an attach reject, a call release), shown by +CEER. */
+  readonly failureReport?: () => string | undefined;
 }
 
 const CR = "\r";
@@ -99,6 +101,7 @@ export class AtInterpreter {
   readonly #output: (output: AtOutput) => void;
   readonly #emergencyNumbers: readonly string[];
   readonly #onInternalError: (error: unknown) => void;
+  readonly #failureReport: () => string | undefined;
   readonly #settings: AtSettings;
   /** The settings ATZ restores: the power-on profile (V.250 §6.1.1). */
   readonly #profile: AtSettings;
@@ -129,6 +132,7 @@ export class AtInterpreter {
     this.#output = options.output;
     this.#emergencyNumbers = options.emergencyNumbers ?? DEFAULT_EMERGENCY_NUMBERS;
     this.#onInternalError = options.onInternalError ?? (() => undefined);
+    this.#failureReport = options.failureReport ?? (() => undefined);
     this.#profile = defaultSettings(options.echo ?? true);
     this.#settings = defaultSettings(options.echo ?? true);
     this.#context = this.#makeContext();
@@ -457,6 +461,7 @@ export class AtInterpreter {
       simAvailability: () => simAvailabilityOf(this.#sim),
       simError: (family) => simAvailabilityError(simAvailabilityOf(this.#sim), family),
       isRegistered: () => isRegistered(this.#network.registration()),
+      failureReport: () => this.#failureReport(),
       simBecameReady: () => {
         if (this.#settings.operatorMode === 0)
           this.#startBackground(async () => void (await this.#register()));

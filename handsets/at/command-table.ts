@@ -7,6 +7,7 @@ import { identification, reportErrors, serialNumber } from "./basic-commands.js"
 import type { AtCommand } from "./command-line.js";
 import {
   callingLineIdentification,
+  extendedErrorReport,
   networkRegistration,
   operatorSelection,
   signalQuality,
@@ -47,6 +48,7 @@ export const EXTENDED_COMMANDS: ReadonlyMap<string, ExtendedHandler> = new Map<s
   ["+CSQ", signalQuality],
   ["+CLIP", callingLineIdentification],
   ["+CUSD", unstructuredService],
+  ["+CEER", extendedErrorReport],
   ["+CMGF", messageFormat],
   ["+CSCA", serviceCentreAddress],
   ["+CNMI", newMessageIndications],

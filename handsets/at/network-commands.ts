@@ -1,6 +1,6 @@
 /**
  * Network commands of TS 27.007: +CREG (§7.2), +COPS (§7.3, automatic selection and
- * deregistration only), +CSQ (§8.5), +CLIP (§7.6) and +CUSD (§7.15).
+ * deregistration only), +CSQ (§8.5), +CLIP (§7.6), +CUSD (§7.15) and +CEER (§6.10).
  *
  * USSD: AT+CUSD=1,<str>[,<dcs>] answers OK once the request is on its way; the network's answer
  * follows as the unsolicited `+CUSD: <m>[,<str>,<dcs>]` (27.007 gives +CUSD only as an
@@ -131,6 +131,18 @@ export function callingLineIdentification(command: Extended, context: AtContext)
       context.settings.callingLineReports = integerAt(command.parameters, 0, 0, 1) === 1 ? 1 : 0;
       return OK;
   }
+}
+
+/**
+ * §6.10 +CEER: `+CEER: <report>`, the reason of the last failure the network gave (an attach
+ * reject with its TS 24.008 cause, a call release, the lost link). The text is ours to choose;
+ * it is quoted so that it never reads as a result code.
+ */
+export function extendedErrorReport(command: Extended, context: AtContext): CommandOutcome {
+  if (command.form === "test") return OK;
+  if (command.form !== "execute") return ERROR;
+  context.respond(`+CEER: ${quoted(context.failureReport() ?? "No report available")}`);
+  return OK;
 }
 
 /** §7.15 +CUSD=[<n>[,<str>[,<dcs>]]]. */

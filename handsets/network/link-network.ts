@@ -10,7 +10,11 @@
  */
 import { type Clock, realClock, type TimerHandle } from "../../core/clock/clock.js";
 import type { LinkConnection } from "../../core/network/link/link-connection.js";
-import type { CallReleaseReason, HandsetToCore } from "../../core/network/link/link-messages.js";
+import type {
+  CallReleaseReason,
+  HandsetToCore,
+  RejectReason,
+} from "../../core/network/link/link-messages.js";
 import { connectLink } from "../../core/network/link/ws-link-client.js";
 import type { CardSession } from "../../sim/apdu.js";
 import type { SsRequest } from "../mmi-types.js";
@@ -49,6 +53,17 @@ export interface LinkNetworkOptions {
 
 const NO_SERVICE: NetworkFailure = { ok: false, cause: "no-service" };
 const TIMEOUT: NetworkFailure = { ok: false, cause: "timeout" };
+/** TS 24.008 Annex G texts of the reject causes, for +CEER. */
+const REJECT_TEXT: Readonly<Record<RejectReason, string>> = {
+  "imsi-unknown": "IMSI unknown in HLR",
+  "illegal-ms": "illegal MS",
+  "illegal-me": "illegal ME",
+  "not-allowed": "services not allowed",
+  "authentication-rejected": "authentication rejected",
+  "network-failure": "network failure",
+  congestion: "congestion",
+  "protocol-error": "protocol error, unspecified",
+};
 const IN_SERVICE_SIGNAL: SignalQuality = { rssi: 24, ber: 0 };
 const NO_SIGNAL: SignalQuality = { rssi: 99, ber: 99 };
 
@@ -64,6 +79,8 @@ export class LinkNetwork implements HandsetNetwork {
   /** The correlation of the open USSD dialogue (0: none). */
   #ussdCorrelation = 0;
   #ussdWaiting: ((result: UssdResult) => void) | undefined;
+  #failure: string | undefined;
+  #failureListener: ((report: string) => void) | undefined;
 
   constructor(connection: LinkConnection, card: CardSession, options: LinkNetworkOptions) {
     this.#clock = options.clock ?? realClock;
@@ -71,7 +88,28 @@ export class LinkNetwork implements HandsetNetwork {
     this.#port = new SingleHandsetLink(connection, options.handsetId ?? 1);
     this.handset = new Handset({ imei: options.imei, clock: this.#clock, card, port: this.#port });
     this.handset.onUnsolicited((message, correlation) => this.#unsolicited(message, correlation));
-    this.handset.onStateChange(() => this.#emit({ kind: "registration", registration: this.registration() }));
+    this.handset.onStateChange((state, previous) => {
+      const reject = this.handset.rejection;
+      if (reject !== undefined && (state === "denied" || (state === "searching" && previous !== "denied"))) {
+        const what = state === "denied" ? "attach reject" : "network detach";
+        this.#failed(`${what}: #${reject.cause} ${REJECT_TEXT[reject.reason]}`);
+      }
+      this.#emit({ kind: "registration", registration: this.registration() });
+    });
+    this.#port.onDown((reason) => this.#linkLost(reason));
+  }
+
+  /**
+   * The last failure the network reported (an attach reject, a network detach, a call released
+   * abnormally, the link lost), as text for +CEER (TS 27.007 §6.10); undefined when none.
+   */
+  failureReport(): string | undefined {
+    return this.#failure;
+  }
+
+  /** The one listener told each failure report as it happens (the console prints it on stderr). */
+  onFailure(listener: (report: string) => void): void {
+    this.#failureListener = listener;
   }
 
   registration(): Registration {
@@ -113,6 +151,7 @@ export class LinkNetwork implements HandsetNetwork {
           case "call-released":
             // Released before it was connected: the set-up failed (a normal release reads NO CARRIER).
             settle({ ok: false, cause: setupFailure(message.reason) });
+            this.#noteRelease(message.reason, message.cause);
             this.#callEnded(message.reason);
             return true;
           case "refused":
@@ -223,12 +262,32 @@ export class LinkNetwork implements HandsetNetwork {
 
   /** Powers the handset off (IMSI detach) and closes the link. */
   close(): void {
+    this.#failureListener = undefined;
     this.handset.powerOff();
     this.#port.close();
   }
 
   #emit(event: NetworkEvent): void {
     this.#listener?.(event);
+  }
+
+  #failed(report: string): void {
+    this.#failure = report;
+    this.#failureListener?.(report);
+  }
+
+  /**
+   * The link went down: no service any more (+CREG: 0), the call in progress drops (NO CARRIER),
+   * an open USSD dialogue ends. The card stays usable; there is no reconnect.
+   */
+  #linkLost(reason: string): void {
+    this.#failed(`link to the core lost (${reason})`);
+    this.#settleUssd(NO_SERVICE);
+    if (this.#ussdCorrelation !== 0) this.#endUssd();
+    this.#callEnded("network-failure");
+    if (!this.handset.apply("network-detach")) {
+      this.#emit({ kind: "registration", registration: this.registration() });
+    }
   }
 
   /**
@@ -303,6 +362,10 @@ export class LinkNetwork implements HandsetNetwork {
     this.handset.apply("ussd-ended");
   }
 
+  #noteRelease(reason: CallReleaseReason, cause: number): void {
+    if (reason !== "normal") this.#failed(`call released: #${cause} ${reason}`);
+  }
+
   #callEnded(reason: CallReleaseReason, report = true): void {
     if (this.#callId === 0 && this.#incomingCallId === 0) return;
     this.#callId = 0;
@@ -321,6 +384,7 @@ export class LinkNetwork implements HandsetNetwork {
         this.#emit({ kind: "call-connected" });
         return;
       case "call-released":
+        this.#noteRelease(message.reason, message.cause);
         this.#callEnded(message.reason);
         return;
       case "sms-deliver": {
