@@ -55,5 +55,10 @@ describe("README commands", () => {
     expect(out).toContain("+CME ERROR: 16\r\n");
     expect(out).toContain("+CPINR: SIM PIN,2,3\r\n");
     expect(out.match(/\r\n\d{15}\r\n/g)).toHaveLength(2); // AT+CIMI, then the IMEI for *#06#
+    // The AT console on a running core: attached, a USSD balance, an SMS through the SMSC.
+    expect(out).toContain("+CREG: 0,1\r\n");
+    expect(out).toContain('+COPS: 0,0,"A1",7\r\n');
+    expect(out).toMatch(/\+CUSD: 0,"Balans: 10\.00 rub\./);
+    expect(out).toContain("+CMGS: 0\r\n");
   }, 150_000);
 });
