@@ -6,7 +6,8 @@
  *
  * The core issues the SIM of a new subscriber (K, OPc, PINs: core/admin/sim-profile.ts); `add
  * --card-out FILE` also writes that SIM as a card file, the card `telsim handset --sim FILE
- * --core URL` attaches with.
+ * --core URL` attaches with. `import --sims FILE` goes the other way: one subscriber per card of
+ * a batch (`telsim sim generate`), keeping the cards' keys, for `telsim farm --sims FILE`.
  */
 import { type Command, InvalidArgumentError, Option } from "commander";
 import type { IssuedSim } from "../core/admin/sim-profile.js";
@@ -16,6 +17,8 @@ import { saveCardFile, validateCard } from "../sim/card-file.js";
 import { SimInputError } from "../sim/errors.js";
 import { validateImsi } from "../sim/imsi.js";
 import { normaliseMsisdn } from "../sim/msisdn.js";
+import { simsFromFile } from "../handsets/farm/farm-sims.js";
+import type { CompactCardStore } from "../sim/compact-card-store.js";
 import { CliError, ExitCode } from "./cli-error.js";
 
 export const DEFAULT_API = "http://127.0.0.1:8080";
@@ -35,6 +38,15 @@ interface AddFlags extends ApiFlags {
   cug?: string;
   allowArchived?: boolean;
   cardOut?: string;
+}
+
+interface ImportFlags extends ApiFlags {
+  sims: string;
+  plan: string;
+  balance: string;
+  creditLimit?: string;
+  allowArchived?: boolean;
+  concurrency: number;
 }
 
 interface ShowFlags extends ApiFlags {
@@ -117,6 +129,18 @@ export function registerSubscriberCommand(program: Command): void {
     });
 
   subscriber
+    .command("import")
+    .description("create a subscriber for every SIM of a batch file, with the card's own keys")
+    .addOption(api())
+    .requiredOption("--sims <file>", "SIM batch file from telsim sim generate (CSV or JSON)")
+    .requiredOption("--plan <id>", "tariff plan id from the catalog")
+    .requiredOption("--balance <amount>", 'opening balance of each, like "10.00"', moneyOption("--balance"))
+    .option("--credit-limit <amount>", "credit limit instead of the plan's", moneyOption("--credit-limit"))
+    .option("--allow-archived", "allow an archived plan")
+    .addOption(new Option("--concurrency <n>", "requests in flight").default(16).argParser(concurrencyOption))
+    .action((f: ImportFlags) => importSims(f));
+
+  subscriber
     .command("show")
     .description("show a subscriber: balance, buckets, live sessions")
     .addOption(api())
@@ -187,7 +211,76 @@ async function writeIssuedCard(path: string, added: unknown): Promise<void> {
 }
 
 /** Calls the API, prints its JSON answer and returns it. */
-async function call(api: string, method: string, path: string, body?: unknown): Promise<unknown> {
+function concurrencyOption(value: string): number {
+  const n = Number(value);
+  if (!/^\d+$/.test(value) || n < 1 || n > 256) {
+    throw new InvalidArgumentError(`--concurrency must be 1-256, got "${value}"`);
+  }
+  return n;
+}
+
+/**
+ * One POST /api/subscribers per card, `concurrency` at a time, each with the card's MSISDN, IMSI,
+ * ICCID, K, OPc and PUK1; prints a JSON summary. A refused card (4xx) is listed and the others go
+ * on (exit 2 at the end); an unreachable API stops the import (exit 3).
+ */
+async function importSims(f: ImportFlags): Promise<void> {
+  let cards: CompactCardStore;
+  try {
+    cards = await simsFromFile(f.sims);
+  } catch (e) {
+    throw new CliError(
+      ExitCode.invalidInput,
+      `--sims ${f.sims}: ${e instanceof Error ? e.message : String(e)}`,
+    );
+  }
+  const refused: { msisdn: string; error: string }[] = [];
+  let created = 0;
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < cards.size) {
+      const card = cards.get(next++);
+      try {
+        await call(
+          f.api,
+          "POST",
+          "/api/subscribers",
+          {
+            msisdn: card.msisdn,
+            imsi: card.imsi,
+            plan: f.plan,
+            balance: f.balance,
+            ...(f.creditLimit !== undefined ? { creditLimit: f.creditLimit } : {}),
+            ...(f.allowArchived === true ? { allowArchived: true } : {}),
+            sim: { iccid: card.iccid, k: card.k, opc: card.opc, puk1: card.puk1.value },
+          },
+          false,
+        );
+        created++;
+      } catch (e) {
+        if (!(e instanceof CliError) || e.exitCode !== ExitCode.invalidInput) throw e;
+        refused.push({ msisdn: card.msisdn, error: e.message });
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(f.concurrency, Math.max(1, cards.size)) }, worker));
+  const summary = { cards: cards.size, created, refused: refused.length, errors: refused.slice(0, 20) };
+  process.stdout.write(`${JSON.stringify(summary, null, 2)}\n`);
+  if (refused.length > 0) {
+    throw new CliError(
+      ExitCode.invalidInput,
+      `${refused.length} of ${cards.size} cards refused (first: ${refused[0]?.msisdn}: ${refused[0]?.error})`,
+    );
+  }
+}
+
+async function call(
+  api: string,
+  method: string,
+  path: string,
+  body?: unknown,
+  print = true,
+): Promise<unknown> {
   let response: Response;
   try {
     response = await fetch(`${api}${path}`, {
@@ -217,6 +310,6 @@ async function call(api: string, method: string, path: string, body?: unknown): 
     const message = `${response.status} ${error?.code ?? "ERROR"}${where}: ${error?.message ?? text.trim()}`;
     throw new CliError(response.status < 500 ? ExitCode.invalidInput : ExitCode.aborted, message);
   }
-  process.stdout.write(`${JSON.stringify(json, null, 2)}\n`);
+  if (print) process.stdout.write(`${JSON.stringify(json, null, 2)}\n`);
   return json;
 }

@@ -6,7 +6,7 @@
 import type { Account, AccountState, Plan } from "../charging/model.js";
 import { ACCOUNT_STATES, changePlan, planStateChange } from "./account-changes.js";
 import { type AdminContext, accountOfPath } from "./admin-context.js";
-import { AdminError, invalidField } from "./admin-errors.js";
+import { AdminError, invalidField, missingField } from "./admin-errors.js";
 import {
   favoritesField,
   imsiField,
@@ -18,7 +18,8 @@ import {
   requiredString,
 } from "./fields.js";
 import type { AdminResponse, HttpRouter } from "./http-router.js";
-import { accountSimOf } from "./sim-profile.js";
+import { accountSimOf, iccidForImsi, type IssuedSim } from "./sim-profile.js";
+import { validateIccid } from "../../sim/iccid.js";
 import { subscriberView } from "./views.js";
 
 const CREATE_FIELDS = [
@@ -30,7 +31,9 @@ const CREATE_FIELDS = [
   "favorites",
   "cugId",
   "allowArchived",
+  "sim",
 ] as const;
+const SIM_FIELDS = ["k", "opc", "iccid", "puk1"] as const;
 const UPDATE_FIELDS = ["plan", "state", "creditLimit", "favorites", "cugId"] as const;
 
 export function addSubscriberRoutes(router: HttpRouter, ctx: AdminContext): void {
@@ -44,6 +47,42 @@ export function addSubscriberRoutes(router: HttpRouter, ctx: AdminContext): void
       const account = accountOfPath(ctx, req.params);
       return updateSubscriber(ctx, account, await req.body());
     });
+}
+
+/** The keys of an existing card: K and OPc (32 hex digits each), optionally its ICCID and PUK1. */
+function simField(value: unknown, imsi: string): { iccid: string; k: string; opc: string; puk1?: string } {
+  if (typeof value !== "object" || value === null || Array.isArray(value)) {
+    throw invalidField("sim", "sim must be an object with k and opc (32 hex digits each)");
+  }
+  const sim = value as Record<string, unknown>;
+  for (const key of Object.keys(sim)) {
+    if (!(SIM_FIELDS as readonly string[]).includes(key)) {
+      throw invalidField(`sim.${key}`, `unknown field (expected ${SIM_FIELDS.join(", ")})`);
+    }
+  }
+  const hex = (key: "k" | "opc"): string => {
+    const v = sim[key];
+    if (v === undefined) throw missingField(`sim.${key}`, `sim.${key} is required (32 hex digits)`);
+    if (typeof v !== "string" || !/^[0-9a-fA-F]{32}$/.test(v)) {
+      throw invalidField(`sim.${key}`, `sim.${key} must be 32 hex digits (16 bytes)`);
+    }
+    return v.toLowerCase();
+  };
+  const k = hex("k");
+  const opc = hex("opc");
+  let iccid = iccidForImsi(imsi);
+  if (sim.iccid !== undefined) {
+    try {
+      iccid = validateIccid(String(sim.iccid), {}, "sim.iccid");
+    } catch (e) {
+      throw invalidField("sim.iccid", e instanceof Error ? e.message : String(e));
+    }
+  }
+  const puk1 = sim.puk1;
+  if (puk1 !== undefined && (typeof puk1 !== "string" || !/^\d{8}$/.test(puk1))) {
+    throw invalidField("sim.puk1", "sim.puk1 must be 8 digits");
+  }
+  return { iccid, k, opc, ...(puk1 !== undefined ? { puk1 } : {}) };
 }
 
 /** A catalog plan open to `field`: 400 when unknown, or archived unless `allowArchived`. */
@@ -69,6 +108,7 @@ async function createSubscriber(ctx: AdminContext, body: Record<string, unknown>
     body.favorites === undefined ? [] : favoritesField(body.favorites, plan.favoriteNumbers, plan.id);
   if (favorites.includes(msisdn)) throw invalidField("favorites", "a subscriber cannot be its own favorite");
   const cugId = optionalString(body, "cugId");
+  const given = body.sim === undefined ? undefined : simField(body.sim, imsi);
 
   const account = ctx.engine.createAccount({
     subscribers: [{ msisdn, imsi }],
@@ -79,8 +119,16 @@ async function createSubscriber(ctx: AdminContext, body: Record<string, unknown>
     ...(cugId !== undefined ? { cugId } : {}),
     allowArchived,
   });
-  const sim = ctx.sims.issue(msisdn, imsi);
-  account.sim = accountSimOf(sim);
+  // The core issues the SIM, unless the card exists already (a batch from `telsim sim generate`).
+  let sim: IssuedSim | { iccid: string; imsi: string; msisdn: string; k: string; opc: string };
+  if (given === undefined) {
+    const issued = ctx.sims.issue(msisdn, imsi);
+    account.sim = accountSimOf(issued);
+    sim = issued;
+  } else {
+    account.sim = { ...given, sqn: 0 };
+    sim = { iccid: given.iccid, imsi, msisdn, k: given.k, opc: given.opc };
+  }
   await ctx.engine.persist([account]);
   return {
     status: 201,
