@@ -8,6 +8,7 @@
  * A frame it cannot take is answered, never dropped: an error frame for a message that only the
  * core sends ("wrong-direction"), `refused` for a service asked of an unregistered handset.
  */
+import { CORE_CORRELATION_FIRST, nextCoreCorrelation } from "./link/link-messages.js";
 import { type Clock, realClock } from "../clock/clock.js";
 import type { ChargingEngine } from "../charging/engine.js";
 import type { GyClient } from "../diameter/gy/gy-client.js";
@@ -97,7 +98,7 @@ export class NetworkEdge implements LinkAcceptor, MobileTerminating {
   private smsRouter: SmsRouter;
   private ussdPort: UssdPort | undefined;
   private readonly pendingMt = new Map<number, PendingMt>();
-  private nextMtCorrelation = 1;
+  private nextMtCorrelation = CORE_CORRELATION_FIRST;
   readonly counters = { frames: 0, errors: 0, attaches: 0, rejects: 0, smsSubmitted: 0, smsDelivered: 0 };
   /** Called when a subscriber registers (the SMSC retries its waiting messages then). */
   onAttached: ((msisdn: string) => void) | undefined;
@@ -403,7 +404,7 @@ export class NetworkEdge implements LinkAcceptor, MobileTerminating {
 
   private allocateMtCorrelation(): number {
     const c = this.nextMtCorrelation;
-    this.nextMtCorrelation = this.nextMtCorrelation >= 0xffffffff ? 1 : this.nextMtCorrelation + 1;
+    this.nextMtCorrelation = nextCoreCorrelation(this.nextMtCorrelation);
     return c;
   }
 

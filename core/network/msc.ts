@@ -24,7 +24,13 @@ import { ResultCode } from "../diameter/result-codes.js";
 import type { SsRequest } from "../../handsets/mmi-types.js";
 import { Call, type CallLeg, type SinkKind } from "./call.js";
 import type { HandsetEndpoint } from "./handset-endpoint.js";
-import { type CallReleaseReason, type CallSetup, RELEASE_CAUSE } from "./link/link-messages.js";
+import {
+  type CallReleaseReason,
+  type CallSetup,
+  CORE_CORRELATION_FIRST,
+  nextCoreCorrelation,
+  RELEASE_CAUSE,
+} from "./link/link-messages.js";
 import type { Registry } from "./registry.js";
 import { type SupplementaryOptions, SupplementaryServices } from "./supplementary.js";
 import { VoiceCharging } from "./voice-charging.js";
@@ -63,7 +69,7 @@ export class Msc {
   /** Gy Session-Id → the call it charges (for RAR / ASR). */
   private readonly bySession = new Map<string, { call: Call; charging: VoiceCharging }>();
   private nextCallId = 1;
-  private nextCorrelation = 1;
+  private nextCorrelation = CORE_CORRELATION_FIRST;
   readonly counters = { setups: 0, connected: 0, released: 0, refused: 0, forwarded: 0 };
 
   constructor(
@@ -454,7 +460,7 @@ export class Msc {
 
   private allocateCorrelation(): number {
     const c = this.nextCorrelation;
-    this.nextCorrelation = this.nextCorrelation >= 0xffffffff ? 1 : this.nextCorrelation + 1;
+    this.nextCorrelation = nextCoreCorrelation(this.nextCorrelation);
     return c;
   }
 }

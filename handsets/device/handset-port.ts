@@ -7,6 +7,7 @@
  * `SingleHandsetLink` serves a connection that carries one handset (the AT console); a farm
  * routes frames itself and does not use this class.
  */
+import { HANDSET_CORRELATION_LAST } from "../../core/network/link/link-messages.js";
 import type { LinkConnection } from "../../core/network/link/link-connection.js";
 import {
   type CoreToHandset,
@@ -36,7 +37,8 @@ export interface HandsetPort {
   readonly down: boolean;
 }
 
-const MAX_CORRELATION = 0xffff_ffff;
+/** The handset's half of the correlation space (proto/link.proto): the core numbers from 0x80000000. */
+const MAX_CORRELATION = HANDSET_CORRELATION_LAST;
 
 export class SingleHandsetLink implements HandsetPort {
   #correlation = 0;

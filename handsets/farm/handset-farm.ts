@@ -10,6 +10,7 @@
  * rate (at most the throttled rate while a grant carries one, reporting usage every
  * Validity-Time or when the grant runs out), PIN change, PIN lockout and PUK unblock.
  */
+import { HANDSET_CORRELATION_LAST } from "../../core/network/link/link-messages.js";
 import type { Clock, TimerHandle } from "../../core/clock/clock.js";
 import type { LinkConnection } from "../../core/network/link/link-connection.js";
 import {
@@ -552,7 +553,8 @@ export class HandsetFarm {
   }
 
   #newCorrelation(): number {
-    this.#nextCorrelation = this.#nextCorrelation >= 0xffff_fffe ? 1 : this.#nextCorrelation + 1;
+    // the handsets' half of the correlation space (proto/link.proto)
+    this.#nextCorrelation = this.#nextCorrelation >= HANDSET_CORRELATION_LAST ? 1 : this.#nextCorrelation + 1;
     return this.#nextCorrelation;
   }
 

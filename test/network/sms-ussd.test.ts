@@ -99,6 +99,8 @@ describe("SMS through the SMSC (core/smsc)", () => {
         ok: true,
       });
       const { frame, message } = await farm.take(2, "sms-deliver");
+      // The core numbers what it starts from the upper half: never one of the handset's own.
+      expect(frame.correlation).toBeGreaterThanOrEqual(0x8000_0000);
       const deliver = decodeSmsDeliver(message.tpdu);
       expect(deliver.content).toEqual({ kind: "text", text: "via the SMSC" });
       expect(deliver.originator).toBe(`+${a.msisdn}`);

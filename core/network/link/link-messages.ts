@@ -29,9 +29,19 @@ export type HandsetId = number;
 
 export interface LinkFrame {
   readonly handset: HandsetId;
-  /** uint32; 0 for unsolicited frames. */
+  /** uint32; 0 for unsolicited frames; a handset's 1..HANDSET_CORRELATION_LAST, the core's above. */
   readonly correlation: number;
   readonly message: LinkMessage;
+}
+
+/** The last correlation a handset numbers its requests with (proto/link.proto). */
+export const HANDSET_CORRELATION_LAST = 0x7fff_ffff;
+/** The core numbers the procedures it starts (an incoming SMS or call) from here to 0xFFFFFFFF. */
+export const CORE_CORRELATION_FIRST = 0x8000_0000;
+
+/** The core's next correlation after `c`, wrapping within its half. */
+export function nextCoreCorrelation(c: number): number {
+  return c >= 0xffff_ffff ? CORE_CORRELATION_FIRST : c + 1;
 }
 
 /** Why a service was not given; the same words as NetworkFailureCause in handsets/network. */
