@@ -44,6 +44,9 @@ export interface CompileOptions {
 const PORT_NEEDS: Readonly<Record<PortName, string>> = {
   gy: "a Gy connection",
   admin: "an admin API (core.admin with an external core)",
+  handsets:
+    "emulated handsets on the embedded core's network edge (core.type: embedded on the real clock, " +
+    "load.workers: 0 — handsets run in the core's thread)",
 };
 
 export function compileScenario(scenario: Scenario, options: CompileOptions): CompiledScenario {

@@ -13,7 +13,7 @@ export interface LastResult {
   step?: string;
   /** Result-Code of the most recent CCA (the MSCC's when it carries one); undefined: no answer. */
   resultCode?: number;
-  /** The step's outcome word: completed, refused, cut, free, ok, failed, no-answer. */
+  /** The step's outcome word: completed, refused, cut, free, ok, failed, no-answer; handset steps have their own. */
   outcome?: string;
   /** The last data grant was throttled (QoS maximum bandwidth in the MSCC). */
   throttled?: boolean;
@@ -21,6 +21,13 @@ export interface LastResult {
   bandwidthKbps?: number;
   /** Units of the last grant. */
   granted?: number;
+  /** Handset steps: PIN1 and PUK1 presentations left on the card after the step. */
+  pinTriesLeft?: number;
+  pukTriesLeft?: number;
+  /** Handset steps: the network's cause (attach reject, TS 24.008 §10.5.3.6; RP-cause, TS 24.011 §8.2.5.4). */
+  cause?: number;
+  /** `handset.ussd`: the last reply text. */
+  reply?: string;
 }
 
 export interface FlowContext {

@@ -188,8 +188,12 @@ export function validateScenario(
   }
   if (population !== undefined && provisions) checkProvisioning(spec, population, source, report);
 
+  // Handsets live in the core's thread, on the real clock (handset-port.ts).
+  const handsetsHere = core.type === "embedded" && core.clock !== "virtual" && (spec.load.workers ?? 0) === 0;
   const ports: ReadonlySet<PortName> =
-    core.type === "embedded" ? new Set<PortName>(["gy", "admin"]) : externalPortNames(core);
+    core.type === "embedded"
+      ? new Set<PortName>(handsetsHere ? ["gy", "admin", "handsets"] : ["gy", "admin"])
+      : externalPortNames(core);
   let compiled: CompiledScenario | undefined;
   if (population !== undefined) {
     const probe = new MetricSet(catalogueFor(stepExecutors().map((e) => e.name)));
@@ -257,6 +261,11 @@ export function validateScenario(
     catalogue,
     usedSteps,
   };
+}
+
+/** Whether the scenario's flows use a step that needs handsets (the core then starts its network edge). */
+export function usesHandsets(loaded: LoadedScenario): boolean {
+  return [...loaded.usedSteps].some((n) => stepExecutor(n)?.requires?.includes("handsets") === true);
 }
 
 /** The runner's metrics and those of the named steps. */

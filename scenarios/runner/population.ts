@@ -17,7 +17,18 @@ export interface SubscriberRecord extends SubscriberRef {
   readonly balance: Kopecks | undefined;
   readonly creditLimit: Kopecks | undefined;
   readonly allowArchived: boolean;
+  /** The SIM card of the subscriber's handset (handset steps). */
+  readonly sim: SimOptions;
 }
+
+export interface SimOptions {
+  readonly pinEnabled: boolean;
+  readonly pin: string;
+  readonly puk: string;
+}
+
+/** PIN1 and PUK1 of the 3GPP test UICC (TS 31.121 §4.1.1), the default codes. */
+export const DEFAULT_SIM_CODES = { pin: "0000", puk: "11111111" } as const;
 
 export interface PopulationPlan {
   readonly subscribers: readonly SubscriberRecord[];
@@ -76,6 +87,11 @@ export function planPopulation(spec: PopulationSpec, dir: string): PopulationPla
         throw new FieldError([...path, field], `"${text}" is not an amount like "10.00"`);
       }
     };
+    const sim: SimOptions = {
+      pinEnabled: g.sim?.pin === "enabled",
+      pin: g.sim?.code ?? DEFAULT_SIM_CODES.pin,
+      puk: g.sim?.puk ?? DEFAULT_SIM_CODES.puk,
+    };
     // An empty CSV cell means "the group's value".
     const given = (v: string | undefined): string | undefined =>
       v === undefined || v.trim() === "" ? undefined : v;
@@ -110,6 +126,7 @@ export function planPopulation(spec: PopulationSpec, dir: string): PopulationPla
         cug: given(over.cug) ?? g.cug,
         favorites,
         allowArchived: g.allowArchived ?? false,
+        sim,
       });
     };
     if (g.csv !== undefined) {

@@ -1,6 +1,6 @@
 /**
  * What step executors talk to, as interfaces: a Gy port (credit-control sessions and events), an
- * admin port (top-ups, Pause, account state) and the population. The runner supplies TCP or
+ * admin port (top-ups, Pause, account state), the population, and handsets (handset-port.ts). The runner supplies TCP or
  * in-process implementations (target/); steps never know which, so the same step runs against the
  * embedded core, the embedded core on the virtual clock, or an external OCS.
  */
@@ -8,6 +8,7 @@ import type { CcOutcome } from "../../core/diameter/gy/gy-client.js";
 import type { CreditControlRequest, MsccRequest, SmsInfo } from "../../core/diameter/gy/gy-types.js";
 import type { Kopecks } from "../../core/charging/money.js";
 import type { SeededRandom } from "../../sim/random.js";
+import type { HandsetsPort } from "./handset-port.js";
 
 export type { CcOutcome };
 
@@ -84,4 +85,6 @@ export interface PopulationView {
 export interface Ports {
   readonly gy: GyPort | undefined;
   readonly admin: AdminPort | undefined;
+  /** Emulated handsets on the embedded core's network edge (handset-port.ts), when the run has them. */
+  readonly handsets?: HandsetsPort;
 }

@@ -11,7 +11,7 @@
 import { availableParallelism } from "node:os";
 import { performance } from "node:perf_hooks";
 import type { Logger } from "../../core/diameter/logger.js";
-import { catalogueFor, type LoadedScenario } from "./load-scenario.js";
+import { catalogueFor, type LoadedScenario, usesHandsets } from "./load-scenario.js";
 import { type EventSink, type Generator } from "./load/generator.js";
 import { type HostConfig, prepareGeneratorHost } from "./load/generator-host.js";
 import { RealTimeline, type Timeline, VirtualTimeline } from "./load/timeline.js";
@@ -134,7 +134,12 @@ export async function runLoadedScenario(
     const logger = eventLogger(events);
     target =
       core.type === "embedded"
-        ? await startEmbeddedTarget(core, loaded.dir, logger)
+        ? await startEmbeddedTarget(
+            core,
+            loaded.dir,
+            logger,
+            usesHandsets(loaded) ? { handsets: { seed: plan.seed } } : {},
+          )
         : new ExternalTarget(core, loaded.dir, logger);
     await target.probe();
     initial = await target.provision(loaded.population);

@@ -85,6 +85,17 @@ export interface GroupSpec {
   readonly cug?: string;
   /** Allow an archived plan. */
   readonly allowArchived?: boolean;
+  /** The SIM cards of the group's handsets (handset steps): PIN1 enabled or not, the codes. */
+  readonly sim?: SimSpec;
+}
+
+export interface SimSpec {
+  /** PIN1 asked at power-on (default disabled). */
+  readonly pin?: "enabled" | "disabled";
+  /** PIN1 of every card (default 0000, the 3GPP test card's). */
+  readonly code?: string;
+  /** PUK1 of every card (default 11111111). */
+  readonly puk?: string;
 }
 
 /**

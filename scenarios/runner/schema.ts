@@ -85,6 +85,15 @@ const group = {
     favorites: { type: "integer", minimum: 0, maximum: 10 },
     cug: { type: "string", minLength: 1 },
     allowArchived: { type: "boolean" },
+    sim: {
+      type: "object",
+      additionalProperties: false,
+      properties: {
+        pin: { enum: ["enabled", "disabled"] },
+        code: { type: "string", pattern: "^\\d{4,8}$" },
+        puk: { type: "string", pattern: "^\\d{8}$" },
+      },
+    },
   },
 };
 

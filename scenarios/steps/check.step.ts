@@ -7,6 +7,9 @@
  *   - check: { outcome: [completed, cut] }                     # the last step's outcome
  *   - check: { throttled: true, bandwidth: { atMost: 512kbps } }
  *   - check: { balance: { atLeast: floor, below: initial }, state: active }
+ *   - check: { outcome: wrong-pin, pinTries: 2 }               # handset steps: card counters
+ *   - check: { cause: 3 }                                      # attach reject / RP cause
+ *   - check: { reply: "Баланс: \\d+" }                          # the last USSD reply (a regex)
  *
  * Balance words: `floor` (−credit limit), `initial` (the balance the run provisioned).
  */
@@ -15,6 +18,7 @@ import { type FlowContext, StepError } from "../runner/flow-context.js";
 import { FieldError } from "../runner/scenario-error.js";
 import { registerStep } from "../runner/step-registry.js";
 import { parseAmount, parseBitrate } from "../runner/units.js";
+import { compileRegex } from "./handset-common.js";
 import type { AccountView } from "../runner/ports.js";
 
 type MoneyWord = string;
@@ -39,6 +43,13 @@ export interface CheckParams {
   readonly balance?: MoneyComparison;
   readonly available?: MoneyComparison;
   readonly state?: AccountState | readonly AccountState[];
+  /** PIN1 / PUK1 presentations left after the last handset step. */
+  readonly pinTries?: number;
+  readonly pukTries?: number;
+  /** The network's cause of the last handset step (attach reject cause, RP-cause). */
+  readonly cause?: number | readonly number[];
+  /** A regular expression the last USSD reply must match. */
+  readonly reply?: string;
   /** End the flow instance when the check fails (default false: record and go on). */
   readonly abort?: boolean;
 }
@@ -125,7 +136,7 @@ function moneyAssertion(
 registerStep({
   name: "check",
   summary:
-    "asserts on the last result (result, outcome, throttled, bandwidth) and the account (balance, available, state)",
+    "asserts on the last result (result, outcome, throttled, bandwidth, pinTries, pukTries, cause, reply) and the account (balance, available, state)",
   schema: {
     type: "object",
     additionalProperties: false,
@@ -144,6 +155,10 @@ registerStep({
       balance: comparison,
       available: comparison,
       state: oneOrMany({ enum: STATES }),
+      pinTries: { type: "integer", minimum: 0, maximum: 3 },
+      pukTries: { type: "integer", minimum: 0, maximum: 10 },
+      cause: oneOrMany({ type: "integer", minimum: 0, maximum: 255 }),
+      reply: { type: "string", minLength: 1 },
       abort: { type: "boolean" },
     },
   },
@@ -211,6 +226,37 @@ registerStep({
             : `state ${account.state} is not ${states.join("|")}`,
       );
     }
+    for (const [what, field] of [
+      ["pinTries", "pinTriesLeft"],
+      ["pukTries", "pukTriesLeft"],
+    ] as const) {
+      const want = p[what];
+      if (want === undefined) continue;
+      texts.push(`${what} == ${want}`);
+      assertions.push((ctx) => {
+        const left = ctx.last[field];
+        return left === want ? undefined : `${what} is ${left ?? "unknown"}, not ${want}`;
+      });
+    }
+    const causes = list(p.cause);
+    if (causes !== undefined) {
+      texts.push(`cause in ${causes.join("|")}`);
+      assertions.push((ctx) => {
+        const cause = ctx.last.cause;
+        return cause !== undefined && causes.includes(cause)
+          ? undefined
+          : `cause ${cause ?? "none"} is not ${causes.join("|")}`;
+      });
+    }
+    if (p.reply !== undefined) {
+      const re = compileRegex(p.reply, [...c.path, "reply"]);
+      texts.push(`reply ~ /${p.reply}/`);
+      assertions.push((ctx) => {
+        const reply = ctx.last.reply;
+        if (reply === undefined) return "no USSD reply";
+        return re.test(reply) ? undefined : `reply ${JSON.stringify(reply)} does not match /${p.reply}/`;
+      });
+    }
     const needsAccount = p.balance !== undefined || p.available !== undefined || p.state !== undefined;
     if (needsAccount && !c.ports.has("admin")) {
       throw new FieldError(
@@ -221,7 +267,7 @@ registerStep({
     if (assertions.length === 0)
       throw new FieldError(
         c.path,
-        "nothing to check: give result, outcome, throttled, bandwidth, balance, available or state",
+        "nothing to check: give result, outcome, throttled, bandwidth, balance, available, state, pinTries, pukTries, cause or reply",
       );
     const name = p.name ?? `${c.flow}: ${texts.join("; ")}`;
     c.declareCheck(name);

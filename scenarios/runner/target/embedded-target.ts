@@ -13,8 +13,11 @@ import type { BalanceSample } from "../metrics/aggregator.js";
 import type { Timeline } from "../load/timeline.js";
 import type { PopulationPlan } from "../population.js";
 import type { Ports } from "../ports.js";
+import type { PortName } from "../step-registry.js";
 import type { EmbeddedCoreSpec } from "../scenario-types.js";
 import { DirectAdminPort } from "./admin-direct.js";
+import { HandsetFleet } from "./handset-fleet.js";
+import { accountSimOf, scenarioSimCard } from "./scenario-sims.js";
 import { DirectGyPort } from "./gy-direct.js";
 import { TcpGyPort } from "./gy-tcp.js";
 import type { AccountFacts, RemoteEndpoints, Target } from "./target.js";
@@ -22,10 +25,19 @@ import type { AccountFacts, RemoteEndpoints, Target } from "./target.js";
 const DEFAULT_VIRTUAL_START = Date.UTC(2026, 0, 1);
 const TX_MS = 10_000;
 
+export interface EmbeddedOptions {
+  /**
+   * Start the network edge (HLR/AuC, MSC, PGW, USSD gateway, SMSC on an ephemeral SMPP port) and
+   * give every subscriber a SIM: the scenario uses handset steps. `seed` seeds the AuC's RANDs.
+   */
+  readonly handsets?: { readonly seed: string | number };
+}
+
 export async function startEmbeddedTarget(
   spec: EmbeddedCoreSpec,
   dir: string,
   logger: Logger,
+  options: EmbeddedOptions = {},
 ): Promise<EmbeddedTarget> {
   const virtual = spec.clock === "virtual";
   const clock = virtual
@@ -39,21 +51,30 @@ export async function startEmbeddedTarget(
     ...(clock !== undefined ? { clock, feeIntervalMs: 60_000, tccIntervalMs: 60_000 } : {}),
     ...(spec.catalog !== undefined ? { catalogPath: resolve(dir, spec.catalog) } : {}),
     ...(spec.maxInFlight !== undefined ? { maxInFlight: spec.maxInFlight } : {}),
+    ...(options.handsets !== undefined
+      ? { network: { seed: `${options.handsets.seed}/auc`, smsc: { port: 0 } } }
+      : {}),
   });
   return new EmbeddedTarget(node, clock, logger);
 }
 
 export class EmbeddedTarget implements Target {
   readonly kind = "embedded";
-  readonly portNames = new Set(["gy", "admin"] as const);
+  readonly portNames: ReadonlySet<PortName>;
   private msisdns: string[] = [];
   private gy: TcpGyPort | undefined;
+  private population: PopulationPlan | undefined;
+  private handsets: HandsetFleet | undefined;
 
   constructor(
     readonly node: CoreNode,
     readonly virtualClock: VirtualClock | undefined,
     private readonly logger: Logger,
-  ) {}
+  ) {
+    this.portNames = new Set<PortName>(
+      node.network === undefined ? ["gy", "admin"] : ["gy", "admin", "handsets"],
+    );
+  }
 
   probe(): Promise<void> {
     return Promise.resolve();
@@ -62,9 +83,10 @@ export class EmbeddedTarget implements Target {
   async provision(population: PopulationPlan): Promise<Map<string, Kopecks>> {
     const engine = this.node.engine;
     const initial = new Map<string, Kopecks>();
+    const withSims = this.node.network !== undefined;
     const accounts = population.subscribers.map((s) => {
       initial.set(s.msisdn, s.balance ?? 0);
-      return engine.createAccount({
+      const account = engine.createAccount({
         subscribers: [{ msisdn: s.msisdn, imsi: s.imsi }],
         planId: s.plan ?? "",
         balance: s.balance ?? 0,
@@ -73,8 +95,12 @@ export class EmbeddedTarget implements Target {
         ...(s.cug !== undefined ? { cugId: s.cug } : {}),
         allowArchived: s.allowArchived,
       });
+      // The HLR/AuC authenticates the handset's card with these keys.
+      if (withSims) account.sim = accountSimOf(scenarioSimCard(s));
+      return account;
     });
     await engine.persist(accounts);
+    this.population = population;
     this.msisdns = population.subscribers.map((s) => s.msisdn);
     // The connection fee falls due on creation: take it now, not at the next sweep mid-run.
     await this.node.chargeFeesNow();
@@ -83,13 +109,22 @@ export class EmbeddedTarget implements Target {
 
   async localPorts(timeline: Timeline): Promise<Ports> {
     const admin = new DirectAdminPort(this.node, timeline);
+    const network = this.node.network;
+    if (network !== undefined && this.population !== undefined) {
+      this.handsets = new HandsetFleet(network.edge, this.population.subscribers);
+    }
+    const handsets = this.handsets === undefined ? {} : { handsets: this.handsets };
     if (this.virtualClock !== undefined) {
-      return { gy: new DirectGyPort(this.node.ocs, this.node.ocs.identity.originRealm, timeline), admin };
+      return {
+        gy: new DirectGyPort(this.node.ocs, this.node.ocs.identity.originRealm, timeline),
+        admin,
+        ...handsets,
+      };
     }
     const e = this.remote().gy;
     this.gy = new TcpGyPort({ ...e, originHost: "scenario.telsim.local", txMs: e.txMs, logger: this.logger });
     await this.gy.connect();
-    return { gy: this.gy, admin };
+    return { gy: this.gy, admin, ...handsets };
   }
 
   remote(): RemoteEndpoints {
@@ -152,6 +187,7 @@ export class EmbeddedTarget implements Target {
   }
 
   async close(): Promise<void> {
+    this.handsets?.close();
     await this.gy?.close();
     await this.node.stop();
   }
