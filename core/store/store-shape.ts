@@ -70,25 +70,3 @@ export function cardShape(card: ExpressCard): ExpressCard {
     createdAt: card.createdAt,
   };
 }
-
-/**
- * What a JSON round trip does to undefined, in place on a fresh copy: drops undefined-valued keys
- * and turns undefined array elements into null. The memory store applies it to its structuredClone
- * copies so it behaves like the SQLite store.
- */
-export function dropUndefined<T>(value: T): T {
-  if (Array.isArray(value)) {
-    for (let i = 0; i < value.length; i++) {
-      if (value[i] === undefined) value[i] = null;
-      else dropUndefined(value[i]);
-    }
-  } else if (value !== null && typeof value === "object") {
-    const object = value as Loose;
-    for (const key of Object.keys(object)) {
-      const inner = object[key];
-      if (inner === undefined) delete object[key];
-      else if (inner !== null && typeof inner === "object") dropUndefined(inner);
-    }
-  }
-  return value;
-}

@@ -44,6 +44,12 @@ export interface EmbeddedCoreSpec {
   readonly catalog?: string;
   /** Requests the core's Diameter server processes at once before answering 3004. */
   readonly maxInFlight?: number;
+  /**
+   * How the generator's Gy messages reach the core on the real clock: "diameter" (default, a Gy
+   * client over loopback TCP) or "in-process" (the same Diameter bytes handed to the core's Gy
+   * application, no socket). Worker threads always use Diameter; the virtual clock always in-process.
+   */
+  readonly gy?: "diameter" | "in-process";
 }
 
 export interface ExternalCoreSpec {

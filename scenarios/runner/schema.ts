@@ -37,6 +37,7 @@ const embeddedCore = {
     startAt: { type: "string", minLength: 1 },
     catalog: { type: "string", minLength: 1 },
     maxInFlight: positiveInt,
+    gy: { enum: ["diameter", "in-process"] },
   },
 };
 

@@ -55,7 +55,7 @@ export async function startEmbeddedTarget(
       ? { network: { seed: `${options.handsets.seed}/auc`, smsc: { port: 0 } } }
       : {}),
   });
-  return new EmbeddedTarget(node, clock, logger);
+  return new EmbeddedTarget(node, clock, logger, spec.gy ?? "diameter");
 }
 
 export class EmbeddedTarget implements Target {
@@ -70,6 +70,7 @@ export class EmbeddedTarget implements Target {
     readonly node: CoreNode,
     readonly virtualClock: VirtualClock | undefined,
     private readonly logger: Logger,
+    private readonly gyPath: "diameter" | "in-process" = "diameter",
   ) {
     this.portNames = new Set<PortName>(
       node.network === undefined ? ["gy", "admin"] : ["gy", "admin", "handsets"],
@@ -114,7 +115,7 @@ export class EmbeddedTarget implements Target {
       this.handsets = new HandsetFleet(network.edge, this.population.subscribers);
     }
     const handsets = this.handsets === undefined ? {} : { handsets: this.handsets };
-    if (this.virtualClock !== undefined) {
+    if (this.virtualClock !== undefined || this.gyPath === "in-process") {
       return {
         gy: new DirectGyPort(this.node.ocs, this.node.ocs.identity.originRealm, timeline),
         admin,

@@ -1,7 +1,7 @@
 /**
- * The Gy port in process, for the virtual clock: each CCR is built, encoded to wire bytes,
- * decoded, handed to the embedded core's Gy application (the same handler its Diameter server
- * calls), and the CCA goes back through the codec. No socket, so no Diameter watchdog: jumping
+ * The Gy port in process (the virtual clock, or `core.gy: in-process`): each CCR is built,
+ * encoded to wire bytes, decoded, handed to the embedded core's Gy application (the same handler
+ * its Diameter server calls), and the CCA goes back through the codec. No socket, so no Diameter watchdog: jumping
  * the clock by a day cannot make a peer look dead (RFC 3539 §3.4 timers run on that clock).
  */
 import type { GyOcs } from "../../../core/ocs/gy-ocs.js";
@@ -12,7 +12,7 @@ import { encodeMessage } from "../../../core/diameter/encoder.js";
 import { DiameterProtocolError } from "../../../core/diameter/errors.js";
 import { buildCcrAvps } from "../../../core/diameter/gy/gy-build.js";
 import { parseCca } from "../../../core/diameter/gy/gy-parse.js";
-import type { CreditControlRequest, MsccRequest } from "../../../core/diameter/gy/gy-types.js";
+import type { CreditControlRequest, MsccRequest, Mutable } from "../../../core/diameter/gy/gy-types.js";
 import { makeRequest } from "../../../core/diameter/message-build.js";
 import type { Timeline } from "../load/timeline.js";
 import type {
@@ -104,20 +104,27 @@ export class DirectGyPort implements GyPort {
   session(subscriber: SubscriberRef, o: SessionOptions): ChargingSession {
     const base = this.base(this.nextSessionId(), subscriber);
     let number = 0;
+    // Plain assignments, no object spread: spreads cost microseconds per CCR on Node 20.
     const exchange = (
       requestType: CreditControlRequest["requestType"],
       mscc: readonly MsccRequest[],
       cause?: number,
-    ) =>
-      this.send({
-        ...base,
+    ): Promise<CcOutcome> => {
+      const ccr: Mutable<CreditControlRequest> = {
+        sessionId: base.sessionId,
+        originHost: base.originHost,
+        originRealm: base.originRealm,
+        destinationRealm: base.destinationRealm,
+        subscriptionIds: base.subscriptionIds,
         serviceContextId: o.serviceContextId,
         requestType,
         requestNumber: number++,
         mscc,
-        ...(o.calledParty !== undefined && requestType === "INITIAL" ? { calledParty: o.calledParty } : {}),
-        ...(cause !== undefined ? { terminationCause: cause } : {}),
-      });
+      };
+      if (o.calledParty !== undefined && requestType === "INITIAL") ccr.calledParty = o.calledParty;
+      if (cause !== undefined) ccr.terminationCause = cause;
+      return this.send(ccr);
+    };
     return {
       sessionId: base.sessionId,
       abortRequested: false,
@@ -128,16 +135,22 @@ export class DirectGyPort implements GyPort {
   }
 
   event(subscriber: SubscriberRef, r: EventRequest): Promise<CcOutcome> {
-    return this.send({
-      ...this.base(this.nextSessionId(), subscriber),
+    const base = this.base(this.nextSessionId(), subscriber);
+    const ccr: Mutable<CreditControlRequest> = {
+      sessionId: base.sessionId,
+      originHost: base.originHost,
+      originRealm: base.originRealm,
+      destinationRealm: base.destinationRealm,
+      subscriptionIds: base.subscriptionIds,
       serviceContextId: r.serviceContextId,
       requestType: "EVENT",
       requestNumber: 0,
       requestedAction: r.requestedAction,
       mscc: r.mscc,
-      ...(r.sms !== undefined ? { sms: r.sms } : {}),
-      ...(r.calledParty !== undefined ? { calledParty: r.calledParty } : {}),
-    });
+    };
+    if (r.sms !== undefined) ccr.sms = r.sms;
+    if (r.calledParty !== undefined) ccr.calledParty = r.calledParty;
+    return this.send(ccr);
   }
 
   close(): Promise<void> {
