@@ -6,6 +6,7 @@
  * (a component unreachable or crashed, an output that cannot be written, Ctrl-C); 4 the generator
  * could not keep the schedule. With several scenarios, the most serious wins (3, 2, 4, 1).
  */
+import { resolve } from "node:path";
 import { type Command, InvalidArgumentError } from "commander";
 import { PlainProgress, TtyProgress } from "../scenarios/runner/report/progress.js";
 import { suiteTable } from "../scenarios/runner/report/summary.js";
@@ -80,7 +81,7 @@ export function registerRunCommand(program: Command): void {
             `no scenario matched ${flags.filter !== undefined ? `--filter ${flags.filter}` : paths.join(" ")}`,
           );
         if (suite.scenarios.length > 1) process.stdout.write(suiteTable(suite));
-        if (flags.report !== undefined) process.stdout.write(`report: ${flags.report}\n`);
+        if (flags.report !== undefined) process.stdout.write(`report: ${resolve(flags.report)}\n`);
         process.exitCode = suite.exitCode;
       } catch (e) {
         if (e instanceof OutputError) throw new CliError(ExitCode.aborted, e.message);
