@@ -17,6 +17,7 @@ const section = readme.slice(
 const blocks = [...section.matchAll(/```sh\n([\s\S]*?)```/g)].map((m) => m[1] ?? "");
 const dir = mkdtempSync(join(tmpdir(), "telsim-readme-"));
 symlinkSync(join(ROOT, "telsim"), join(dir, "telsim"));
+symlinkSync(join(ROOT, "scenarios"), join(dir, "scenarios"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describe("README commands", () => {
@@ -31,6 +32,7 @@ describe("README commands", () => {
       "gy --port",
       "gy-stub-ocs",
       "handset --at",
+      "run",
     ]) {
       expect(blocks.join("\n")).toContain(`./telsim ${command}`);
     }
@@ -60,5 +62,10 @@ describe("README commands", () => {
     expect(out).toContain('+COPS: 0,0,"A1",7\r\n');
     expect(out).toMatch(/\+CUSD: 0,"Balans: 10\.00 rub\./);
     expect(out).toContain("+CMGS: 0\r\n");
+    // A shipped scenario, with its JUnit file.
+    expect(out).toMatch(/^scenario pin-puk \(scenarios\/library\/pin-puk\.yaml\): PASSED \[exit 0\]$/m);
+    expect(readFileSync(join(dir, "pin-puk.xml"), "utf8")).toMatch(
+      /<testsuite name="pin-puk" [^>]*failures="0"/,
+    );
   }, 150_000);
 });
