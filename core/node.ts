@@ -37,6 +37,8 @@ export interface CoreOptions {
   /** Data folder: the SQLite store and the CDR files (cdr/); ignored with `memory`. Default ./telsim-data. */
   readonly dataDir?: string;
   readonly memory?: boolean;
+  /** With `memory`: keep the live objects, not copies (nothing reloads this core's state). */
+  readonly memoryWithoutCopies?: boolean;
   readonly catalogPath?: string;
   readonly originHost?: string;
   readonly originRealm?: string;
@@ -90,7 +92,7 @@ export class CoreNode {
     const dataDir = options.dataDir ?? "telsim-data";
     const store: BalanceStore = metrics.countRecords(
       options.memory
-        ? new MemoryBalanceStore()
+        ? new MemoryBalanceStore({ copies: options.memoryWithoutCopies !== true })
         : withCdrFiles(
             new SqliteBalanceStore(dataDir),
             await CdrFileWriter.open({ dir: join(dataDir, "cdr"), clock }),

@@ -32,3 +32,15 @@ describe("MemoryBalanceStore", () => {
     expect(await store.loadAccounts()).toStrictEqual([]);
   });
 });
+
+describe("MemoryBalanceStore without copies", () => {
+  it("keeps the caller's objects: later changes show in what it loads", async () => {
+    const store = new MemoryBalanceStore({ copies: false });
+    const account = fullAccount("acc-1");
+    await store.persist({ ...EMPTY, accounts: [account] });
+    account.balance = 4242;
+    const [loaded] = await store.loadAccounts();
+    expect(loaded).toBe(account);
+    expect(loaded?.balance).toBe(4242);
+  });
+});

@@ -45,6 +45,8 @@ export async function startEmbeddedTarget(
     : undefined;
   const node = await CoreNode.start({
     memory: true,
+    // Nothing reloads a scenario's core: its store keeps the live accounts, not copies.
+    memoryWithoutCopies: true,
     diameterPort: 0,
     httpPort: 0,
     logger,
