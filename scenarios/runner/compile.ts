@@ -47,6 +47,9 @@ const PORT_NEEDS: Readonly<Record<PortName, string>> = {
   handsets:
     "emulated handsets on the embedded core's network edge (core.type: embedded on the real clock, " +
     "load.workers: 0 — handsets run in the core's thread)",
+  smpp:
+    "an SMSC to bind to (the embedded core on the real clock, or core.smsc of an external core) and " +
+    "load.workers: 0 (binds are shared by the flows of one thread)",
 };
 
 export function compileScenario(scenario: Scenario, options: CompileOptions): CompiledScenario {

@@ -28,6 +28,8 @@ export interface LastResult {
   cause?: number;
   /** `handset.ussd`: the last reply text. */
   reply?: string;
+  /** `smpp.submit` with `receipt`: the receipt's stat (DELIVRD, UNDELIV, …), or "none". */
+  receipt?: string;
 }
 
 export interface FlowContext {

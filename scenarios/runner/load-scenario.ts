@@ -11,6 +11,7 @@ import { Ajv, type ValidateFunction } from "ajv";
 import { LineCounter, parseDocument } from "yaml";
 import { Catalog, defaultCatalogPath } from "../../core/charging/catalog.js";
 import { CatalogError } from "../../core/charging/catalog-load.js";
+import { SmscConfigError, smscConfigFrom } from "../../core/smsc/smsc-config-file.js";
 import { compileScenario, type CompiledScenario } from "./compile.js";
 import { type LoadOverrides, type LoadPlan, loadPlanOf } from "./load/load-plan.js";
 import { MetricCatalogue } from "./metrics/metric-catalogue.js";
@@ -188,12 +189,14 @@ export function validateScenario(
   }
   if (population !== undefined && provisions) checkProvisioning(spec, population, source, report);
 
-  // Handsets live in the core's thread, on the real clock (handset-port.ts).
+  if (core.type === "embedded" && core.smsc !== undefined) checkSmscSection(core.smsc, report);
+
+  // Handsets live in the core's thread, on the real clock (handset-port.ts); so do ESME binds.
   const handsetsHere = core.type === "embedded" && core.clock !== "virtual" && (spec.load.workers ?? 0) === 0;
+  const external = core.type === "external" ? externalPortNames(core) : undefined;
+  if (external !== undefined && spec.load.workers !== 0) external.delete("smpp");
   const ports: ReadonlySet<PortName> =
-    core.type === "embedded"
-      ? new Set<PortName>(handsetsHere ? ["gy", "admin", "handsets"] : ["gy", "admin"])
-      : externalPortNames(core);
+    external ?? new Set<PortName>(handsetsHere ? ["gy", "admin", "handsets", "smpp"] : ["gy", "admin"]);
   let compiled: CompiledScenario | undefined;
   if (population !== undefined) {
     const probe = new MetricSet(catalogueFor(stepExecutors().map((e) => e.name)));
@@ -266,6 +269,28 @@ export function validateScenario(
 /** Whether the scenario's flows use a step that needs handsets (the core then starts its network edge). */
 export function usesHandsets(loaded: LoadedScenario): boolean {
   return [...loaded.usedSteps].some((n) => stepExecutor(n)?.requires?.includes("handsets") === true);
+}
+
+/** Whether the scenario's flows use SMPP steps (the embedded core then starts its SMSC). */
+export function usesSmpp(loaded: LoadedScenario): boolean {
+  return [...loaded.usedSteps].some((n) => stepExecutor(n)?.requires?.includes("smpp") === true);
+}
+
+/** `core.smsc` read as the core's config file reads its `smsc:` section; problems at their field. */
+function checkSmscSection(value: unknown, report: (path: FieldPath, message: string) => void): void {
+  try {
+    smscConfigFrom(value, "smsc");
+  } catch (e) {
+    if (!(e instanceof SmscConfigError)) throw e;
+    for (const problem of e.problems) {
+      const colon = problem.indexOf(": ");
+      const where = colon < 0 ? "smsc" : problem.slice(0, colon);
+      const path: (string | number)[] = ["core"];
+      for (const m of where.matchAll(/([^.[\]]+)|\[(\d+)\]/g))
+        path.push(m[2] !== undefined ? Number(m[2]) : (m[1] ?? ""));
+      report(path, colon < 0 ? problem : problem.slice(colon + 2));
+    }
+  }
 }
 
 /** The runner's metrics and those of the named steps. */

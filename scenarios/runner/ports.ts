@@ -1,6 +1,7 @@
 /**
  * What step executors talk to, as interfaces: a Gy port (credit-control sessions and events), an
- * admin port (top-ups, Pause, account state), the population, and handsets (handset-port.ts). The runner supplies TCP or
+ * admin port (top-ups, Pause, account state), the population, handsets (handset-port.ts) and ESME
+ * binds to an SMSC (smpp-port.ts). The runner supplies TCP or
  * in-process implementations (target/); steps never know which, so the same step runs against the
  * embedded core, the embedded core on the virtual clock, or an external OCS.
  */
@@ -9,6 +10,7 @@ import type { CreditControlRequest, MsccRequest, SmsInfo } from "../../core/diam
 import type { Kopecks } from "../../core/charging/money.js";
 import type { SeededRandom } from "../../sim/random.js";
 import type { HandsetsPort } from "./handset-port.js";
+import type { SmppPort } from "./smpp-port.js";
 
 export type { CcOutcome };
 
@@ -87,4 +89,6 @@ export interface Ports {
   readonly admin: AdminPort | undefined;
   /** Emulated handsets on the embedded core's network edge (handset-port.ts), when the run has them. */
   readonly handsets?: HandsetsPort;
+  /** ESME binds to the SMSC under test (smpp-port.ts), when the run has an SMSC to bind to. */
+  readonly smpp?: SmppPort;
 }

@@ -11,7 +11,8 @@
 import { availableParallelism } from "node:os";
 import { performance } from "node:perf_hooks";
 import type { Logger } from "../../core/diameter/logger.js";
-import { catalogueFor, type LoadedScenario, usesHandsets } from "./load-scenario.js";
+import { smscConfigFrom } from "../../core/smsc/smsc-config-file.js";
+import { catalogueFor, type LoadedScenario, usesHandsets, usesSmpp } from "./load-scenario.js";
 import { type EventSink, type Generator } from "./load/generator.js";
 import { type HostConfig, prepareGeneratorHost } from "./load/generator-host.js";
 import { RealTimeline, type Timeline, VirtualTimeline } from "./load/timeline.js";
@@ -134,12 +135,12 @@ export async function runLoadedScenario(
     const logger = eventLogger(events);
     target =
       core.type === "embedded"
-        ? await startEmbeddedTarget(
-            core,
-            loaded.dir,
-            logger,
-            usesHandsets(loaded) ? { handsets: { seed: plan.seed } } : {},
-          )
+        ? await startEmbeddedTarget(core, loaded.dir, logger, {
+            ...(usesHandsets(loaded) ? { handsets: { seed: plan.seed } } : {}),
+            ...(usesSmpp(loaded) || core.smsc !== undefined
+              ? { smsc: { seed: plan.seed, config: smscConfigFrom(core.smsc, "core.smsc") } }
+              : {}),
+          })
         : new ExternalTarget(core, loaded.dir, logger);
     await target.probe();
     initial = await target.provision(loaded.population);

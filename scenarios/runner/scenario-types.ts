@@ -50,6 +50,45 @@ export interface EmbeddedCoreSpec {
    * application, no socket). Worker threads always use Diameter; the virtual clock always in-process.
    */
   readonly gy?: "diameter" | "in-process";
+  /**
+   * The SMSC of the core's network edge for SMPP steps, in the core config file's `smsc:` format
+   * (core/smsc/smsc-config-file.ts): ESME accounts with tps, window, dailyQuota; delivery outcomes.
+   */
+  readonly smsc?: SmscSpec;
+}
+
+/** An ESME account of `core.smsc.accounts` (SMPP 3.4 §4.1 system_id at most 15, password at most 8). */
+export interface EsmeAccountSpec {
+  readonly systemId: string;
+  readonly password: string;
+  readonly bindModes?: readonly ("transmitter" | "receiver" | "transceiver")[];
+  readonly maxBinds?: number;
+  /** submit_sm per second and bind (token bucket); 0: no limit. */
+  readonly tps?: number;
+  readonly burst?: number;
+  /** Requests on a bind not yet answered; one more gets ESME_RMSGQFUL. */
+  readonly window?: number;
+  /** Segments per day for the account; 0: no limit. */
+  readonly dailyQuota?: number;
+  readonly chargingMsisdn?: string;
+  readonly messageIdFormat?: "hex" | "decimal";
+}
+
+export interface SmscSpec {
+  readonly systemId?: string;
+  readonly accounts?: readonly EsmeAccountSpec[];
+  /** reality (the handsets decide), deterministic (the last digit), percentage ({ DELIVRD: 98, … }). */
+  readonly outcome?: {
+    readonly mode: "reality" | "deterministic" | "percentage";
+    readonly percentages?: Readonly<Record<string, number>>;
+    readonly delaySeconds?: number;
+  };
+  readonly routes?: Readonly<Record<string, unknown>>;
+  readonly validity?: Readonly<Record<string, unknown>>;
+  readonly retry?: Readonly<Record<string, unknown>>;
+  readonly limits?: Readonly<Record<string, unknown>>;
+  readonly utcOffsetMinutes?: number;
+  readonly handsetMessageIdFormat?: "hex" | "decimal";
 }
 
 export interface ExternalCoreSpec {
@@ -69,6 +108,8 @@ export interface ExternalCoreSpec {
   readonly catalog?: string;
   /** Tx: how long to wait for a CCA (default 10s). */
   readonly txTimeout?: DurationText;
+  /** An SMSC for SMPP steps (needs load.workers: 0). */
+  readonly smsc?: { readonly host: string; readonly port: number };
 }
 
 export type CoreSpec = EmbeddedCoreSpec | ExternalCoreSpec;

@@ -27,6 +27,58 @@ export const INVARIANTS = [
   "throttle-within-plan",
 ] as const;
 
+const section = { type: "object" } as const;
+
+/** `core.smsc`: the core config file's `smsc:` section (core/smsc/smsc-config-file.ts checks the rest). */
+const smscSection = {
+  type: "object",
+  additionalProperties: false,
+  properties: {
+    systemId: { type: "string", pattern: "^[\\x21-\\x7e]{1,15}$" },
+    accounts: {
+      type: "array",
+      minItems: 1,
+      items: {
+        type: "object",
+        additionalProperties: false,
+        required: ["systemId", "password"],
+        properties: {
+          systemId: { type: "string", pattern: "^[\\x21-\\x7e]{1,15}$" },
+          password: { type: "string", pattern: "^[\\x20-\\x7e]{0,8}$" },
+          bindModes: {
+            type: "array",
+            minItems: 1,
+            items: { enum: ["transmitter", "receiver", "transceiver"] },
+          },
+          maxBinds: { type: "integer", minimum: 1, maximum: 1000 },
+          tps: { type: "integer", minimum: 0, maximum: 1_000_000 },
+          burst: { type: "integer", minimum: 1, maximum: 1_000_000 },
+          window: { type: "integer", minimum: 1, maximum: 100_000 },
+          dailyQuota: { type: "integer", minimum: 0, maximum: 1_000_000_000 },
+          chargingMsisdn: { type: "string", pattern: "^\\d{1,20}$" },
+          messageIdFormat: { enum: ["hex", "decimal"] },
+        },
+      },
+    },
+    outcome: {
+      type: "object",
+      additionalProperties: false,
+      required: ["mode"],
+      properties: {
+        mode: { enum: ["reality", "deterministic", "percentage"] },
+        percentages: { type: "object", additionalProperties: { type: "number", minimum: 0, maximum: 100 } },
+        delaySeconds: { type: "number", minimum: 0, maximum: 86_400 },
+      },
+    },
+    routes: section,
+    validity: section,
+    retry: section,
+    limits: section,
+    utcOffsetMinutes: { type: "integer", minimum: -840, maximum: 840 },
+    handsetMessageIdFormat: { enum: ["hex", "decimal"] },
+  },
+};
+
 const embeddedCore = {
   type: "object",
   additionalProperties: false,
@@ -38,6 +90,7 @@ const embeddedCore = {
     catalog: { type: "string", minLength: 1 },
     maxInFlight: positiveInt,
     gy: { enum: ["diameter", "in-process"] },
+    smsc: smscSection,
   },
 };
 
@@ -67,6 +120,15 @@ const externalCore = {
     provision: { type: "boolean" },
     catalog: { type: "string", minLength: 1 },
     txTimeout: duration,
+    smsc: {
+      type: "object",
+      additionalProperties: false,
+      required: ["host", "port"],
+      properties: {
+        host: { type: "string", minLength: 1 },
+        port: { type: "integer", minimum: 1, maximum: 65535 },
+      },
+    },
   },
 };
 

@@ -21,7 +21,7 @@ export type JsonSchema = Readonly<Record<string, unknown>>;
 /** A compiled step: runs once per flow instance that reaches it. */
 export type StepRun = (ctx: FlowContext) => Promise<void>;
 
-export type PortName = "gy" | "admin" | "handsets";
+export type PortName = "gy" | "admin" | "handsets" | "smpp";
 
 export interface CompileContext {
   /** Where the step's parameters are in the scenario (for FieldError). */

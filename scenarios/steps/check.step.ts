@@ -10,6 +10,7 @@
  *   - check: { outcome: wrong-pin, pinTries: 2 }               # handset steps: card counters
  *   - check: { cause: 3 }                                      # attach reject / RP cause
  *   - check: { reply: "Баланс: \\d+" }                          # the last USSD reply (a regex)
+ *   - check: { receipt: DELIVRD }                              # the last awaited SMPP receipt
  *
  * Balance words: `floor` (−credit limit), `initial` (the balance the run provisioned).
  */
@@ -50,6 +51,8 @@ export interface CheckParams {
   readonly cause?: number | readonly number[];
   /** A regular expression the last USSD reply must match. */
   readonly reply?: string;
+  /** The stat of the last awaited SMPP delivery receipt (DELIVRD, …; "none": it did not come). */
+  readonly receipt?: string | readonly string[];
   /** End the flow instance when the check fails (default false: record and go on). */
   readonly abort?: boolean;
 }
@@ -159,6 +162,7 @@ registerStep({
       pukTries: { type: "integer", minimum: 0, maximum: 10 },
       cause: oneOrMany({ type: "integer", minimum: 0, maximum: 255 }),
       reply: { type: "string", minLength: 1 },
+      receipt: oneOrMany({ type: "string", pattern: "^([A-Z]{7}|none)$" }),
       abort: { type: "boolean" },
     },
   },
@@ -257,6 +261,16 @@ registerStep({
         return re.test(reply) ? undefined : `reply ${JSON.stringify(reply)} does not match /${p.reply}/`;
       });
     }
+    const receipts = list(p.receipt);
+    if (receipts !== undefined) {
+      texts.push(`receipt in ${receipts.join("|")}`);
+      assertions.push((ctx) => {
+        const stat = ctx.last.receipt;
+        return stat !== undefined && receipts.includes(stat)
+          ? undefined
+          : `receipt ${stat ?? "not awaited"} is not ${receipts.join("|")}`;
+      });
+    }
     const needsAccount = p.balance !== undefined || p.available !== undefined || p.state !== undefined;
     if (needsAccount && !c.ports.has("admin")) {
       throw new FieldError(
@@ -267,7 +281,7 @@ registerStep({
     if (assertions.length === 0)
       throw new FieldError(
         c.path,
-        "nothing to check: give result, outcome, throttled, bandwidth, balance, available, state, pinTries, pukTries, cause or reply",
+        "nothing to check: give result, outcome, throttled, bandwidth, balance, available, state, pinTries, pukTries, cause, reply or receipt",
       );
     const name = p.name ?? `${c.flow}: ${texts.join("; ")}`;
     c.declareCheck(name);

@@ -9,6 +9,7 @@ import type { Kopecks } from "../../../core/charging/money.js";
 import type { Logger } from "../../../core/diameter/logger.js";
 import { VirtualClock } from "../../../core/clock/virtual-clock.js";
 import { CoreNode } from "../../../core/node.js";
+import type { SmscConfig } from "../../../core/smsc/smsc-config.js";
 import type { BalanceSample } from "../metrics/aggregator.js";
 import type { Timeline } from "../load/timeline.js";
 import type { PopulationPlan } from "../population.js";
@@ -17,6 +18,7 @@ import type { PortName } from "../step-registry.js";
 import type { EmbeddedCoreSpec } from "../scenario-types.js";
 import { DirectAdminPort } from "./admin-direct.js";
 import { HandsetFleet } from "./handset-fleet.js";
+import { TcpSmppPort } from "./smpp-tcp.js";
 import { accountSimOf, scenarioSimCard } from "./scenario-sims.js";
 import { DirectGyPort } from "./gy-direct.js";
 import { TcpGyPort } from "./gy-tcp.js";
@@ -31,6 +33,11 @@ export interface EmbeddedOptions {
    * give every subscriber a SIM: the scenario uses handset steps. `seed` seeds the AuC's RANDs.
    */
   readonly handsets?: { readonly seed: string | number };
+  /**
+   * The SMSC's configuration (`core.smsc`: ESME accounts, delivery outcomes) for SMPP steps; the
+   * network edge starts for it too. Without it the SMSC of a handset run has the demo account.
+   */
+  readonly smsc?: { readonly seed: string | number; readonly config: SmscConfig };
 }
 
 export async function startEmbeddedTarget(
@@ -43,6 +50,7 @@ export async function startEmbeddedTarget(
   const clock = virtual
     ? new VirtualClock(spec.startAt === undefined ? DEFAULT_VIRTUAL_START : Date.parse(spec.startAt))
     : undefined;
+  const networkSeed = options.handsets?.seed ?? options.smsc?.seed;
   const node = await CoreNode.start({
     memory: true,
     // Nothing reloads a scenario's core: its store keeps the live accounts, not copies.
@@ -53,8 +61,13 @@ export async function startEmbeddedTarget(
     ...(clock !== undefined ? { clock, feeIntervalMs: 60_000, tccIntervalMs: 60_000 } : {}),
     ...(spec.catalog !== undefined ? { catalogPath: resolve(dir, spec.catalog) } : {}),
     ...(spec.maxInFlight !== undefined ? { maxInFlight: spec.maxInFlight } : {}),
-    ...(options.handsets !== undefined
-      ? { network: { seed: `${options.handsets.seed}/auc`, smsc: { port: 0 } } }
+    ...(networkSeed !== undefined
+      ? {
+          network: {
+            seed: `${networkSeed}/auc`,
+            smsc: { port: 0, ...(options.smsc !== undefined ? { config: options.smsc.config } : {}) },
+          },
+        }
       : {}),
   });
   return new EmbeddedTarget(node, clock, logger, spec.gy ?? "diameter");
@@ -67,6 +80,7 @@ export class EmbeddedTarget implements Target {
   private gy: TcpGyPort | undefined;
   private population: PopulationPlan | undefined;
   private handsets: HandsetFleet | undefined;
+  private smpp: TcpSmppPort | undefined;
 
   constructor(
     readonly node: CoreNode,
@@ -74,8 +88,13 @@ export class EmbeddedTarget implements Target {
     private readonly logger: Logger,
     private readonly gyPath: "diameter" | "in-process" = "diameter",
   ) {
+    const network = node.network;
     this.portNames = new Set<PortName>(
-      node.network === undefined ? ["gy", "admin"] : ["gy", "admin", "handsets"],
+      network === undefined
+        ? ["gy", "admin"]
+        : network.smsc === undefined
+          ? ["gy", "admin", "handsets"]
+          : ["gy", "admin", "handsets", "smpp"],
     );
   }
 
@@ -116,7 +135,12 @@ export class EmbeddedTarget implements Target {
     if (network !== undefined && this.population !== undefined) {
       this.handsets = new HandsetFleet(network.edge, this.population.subscribers);
     }
-    const handsets = this.handsets === undefined ? {} : { handsets: this.handsets };
+    if (network?.smppAddress !== undefined) this.smpp = new TcpSmppPort(network.smppAddress);
+    // The network edge's ports (the `...handsets` below): emulated handsets and ESME binds.
+    const handsets = {
+      ...(this.handsets === undefined ? {} : { handsets: this.handsets }),
+      ...(this.smpp === undefined ? {} : { smpp: this.smpp }),
+    };
     if (this.virtualClock !== undefined || this.gyPath === "in-process") {
       return {
         gy: new DirectGyPort(this.node.ocs, this.node.ocs.identity.originRealm, timeline),
@@ -191,6 +215,7 @@ export class EmbeddedTarget implements Target {
 
   async close(): Promise<void> {
     this.handsets?.close();
+    await this.smpp?.close();
     await this.gy?.close();
     await this.node.stop();
   }

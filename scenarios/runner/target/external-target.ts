@@ -16,6 +16,7 @@ import type { PortName } from "../step-registry.js";
 import { parseDuration } from "../units.js";
 import { adminRequest, HttpAdminPort } from "./admin-http.js";
 import { TcpGyPort } from "./gy-tcp.js";
+import { TcpSmppPort } from "./smpp-tcp.js";
 import { type AccountFacts, type RemoteEndpoints, type Target, TargetUnreachable } from "./target.js";
 
 const CONCURRENCY = 8;
@@ -29,7 +30,9 @@ async function inParallel<T>(items: readonly T[], fn: (item: T) => Promise<void>
 }
 
 export function externalPortNames(spec: ExternalCoreSpec): Set<PortName> {
-  return new Set<PortName>(spec.admin === undefined ? ["gy"] : ["gy", "admin"]);
+  const names = new Set<PortName>(spec.admin === undefined ? ["gy"] : ["gy", "admin"]);
+  if (spec.smsc !== undefined) names.add("smpp");
+  return names;
 }
 
 export class ExternalTarget implements Target {
@@ -39,6 +42,7 @@ export class ExternalTarget implements Target {
   private readonly catalog: Catalog | undefined;
   private msisdns: { msisdn: string; plan: string | undefined }[] = [];
   private gy: TcpGyPort | undefined;
+  private smpp: TcpSmppPort | undefined;
 
   constructor(
     private readonly spec: ExternalCoreSpec,
@@ -104,9 +108,12 @@ export class ExternalTarget implements Target {
         `OCS ${e.host}:${e.port}: ${err instanceof Error ? err.message : String(err)}`,
       );
     }
+    const smsc = this.spec.smsc;
+    if (smsc !== undefined) this.smpp = new TcpSmppPort(smsc);
     return {
       gy: this.gy,
       admin: this.spec.admin === undefined ? undefined : new HttpAdminPort(this.spec.admin.url),
+      ...(this.smpp === undefined ? {} : { smpp: this.smpp }),
     };
   }
 
@@ -176,6 +183,7 @@ export class ExternalTarget implements Target {
   }
 
   async close(): Promise<void> {
+    await this.smpp?.close();
     await this.gy?.close();
   }
 }
