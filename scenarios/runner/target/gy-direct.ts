@@ -58,6 +58,9 @@ export class DirectGyPort implements GyPort {
   async send(ccr: CreditControlRequest): Promise<CcOutcome> {
     this.timeline.begin();
     try {
+      // On the real clock, let the event loop turn first: without a socket, thousands of flows
+      // would otherwise chain CCR → CCA → CCR in microtasks and hold back the arrival timers.
+      if (!this.timeline.virtual) await new Promise<void>((resolve) => setImmediate(resolve));
       this.hopByHop = (this.hopByHop + 1) >>> 0;
       const request = makeRequest(
         {
